@@ -1,0 +1,72 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { Redis } from "ioredis";
+import type { PresqueConfig } from "../config/config.ts";
+import { openEngine } from "../engine/open-engine.ts";
+import type { Logger } from "../log.ts";
+import { startManagedRedis } from "../redis/managed-redis.ts";
+import { buildHandler } from "../server/build-handler.ts";
+import { createOnePortServer } from "../server/one-port.ts";
+import { createRedisClient } from "./redis-client.ts";
+
+export interface RunningPresque {
+  /** The port actually listened on (useful with port 0). */
+  port: number;
+  /** Where jobs live, for the start-up line. */
+  redisDescription: string;
+  /** Graceful stop: no new connections, requests in flight finish, then Redis is closed. */
+  stop(): Promise<void>;
+}
+
+/** Starts presque as configured: Redis (configured or managed), engine, server on one port. */
+export async function startPresque(config: PresqueConfig, log: Logger): Promise<RunningPresque> {
+  const managed = config.redis
+    ? undefined
+    : await startManagedRedis({
+        dataDir: config.dataDir,
+        log: (msg) => log.info(msg, { component: "redis" }),
+      });
+  let redis: Redis | undefined;
+  try {
+    redis = createRedisClient(config.redis ?? managed?.connection ?? {});
+    redis.on("error", (error: Error) => log.warn("redis connection error", { error: error.message }));
+    await redis.ping();
+    const opened = await openEngine({
+      redis,
+      config,
+      onError: (error) => log.error("reaper failed", { error }),
+    });
+    const shutdown = new AbortController();
+    const server = createOnePortServer(
+      buildHandler({
+        engine: opened.engine,
+        limits: config.limits,
+        defaultLeaseMs: config.defaultLeaseSeconds * 1000,
+        log,
+        shutdownSignal: shutdown.signal,
+      }),
+    );
+    const port = await server.listen(config.port, config.host);
+    const client = redis;
+    return {
+      port,
+      redisDescription: managed ? `managed redis-server (${managed.describe})` : describeTarget(config),
+      async stop() {
+        shutdown.abort(new ConnectError("server is shutting down", Code.Unavailable));
+        await server.close(config.shutdownGraceMs);
+        await opened.close();
+        await client.quit();
+        await managed?.stop();
+      },
+    };
+  } catch (error) {
+    redis?.disconnect();
+    await managed?.stop();
+    throw error;
+  }
+}
+
+function describeTarget(config: PresqueConfig): string {
+  const target = config.redis;
+  if (target?.url) return target.url.replace(/\/\/[^@]*@/, "//***@");
+  return `redis ${target?.host ?? "127.0.0.1"}:${target?.port ?? 6379}`;
+}

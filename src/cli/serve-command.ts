@@ -1,0 +1,92 @@
+import { parseArgs } from "node:util";
+import { startPresque } from "../app/start-presque.ts";
+import { ConfigError } from "../config/config-error.ts";
+import { loadConfig } from "../config/load-config.ts";
+import { createJsonLogger } from "../log.ts";
+
+const help = `Usage: presque serve [options]
+
+Serves presque on one port: REST (/q/, /qb/, /j/, /control/, /status, /stats, /), Connect,
+gRPC and gRPC-Web. With no Redis configured it starts and supervises its own redis-server
+(append-only file on) in the data dir.
+
+Options:
+  --port N          port to listen on (default 5000; 0 picks a free one)       env PRESQUE_PORT
+  --host ADDR       interface to listen on (default 0.0.0.0)                  env PRESQUE_HOST
+  --config FILE     YAML config, e.g. the seed's "redis: {host: 127.0.0.1, port: 6379}"
+  --data-dir DIR    where the managed redis-server keeps its data (default ./data)
+                                                                              env PRESQUE_DATA_DIR
+  -h, --help        this text
+
+Environment: REDIS_URL uses that Redis instead of a managed one. Every config key has an
+environment override; see README.md ("Configuration").
+`;
+
+export async function runServe(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      config: { type: "string" },
+      "data-dir": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(help);
+    return;
+  }
+  const log = createJsonLogger();
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig({
+      file: values.config,
+      env: process.env,
+      flags: {
+        port: values.port === undefined ? undefined : parsePort(values.port),
+        host: values.host,
+        dataDir: values["data-dir"],
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`presque: ${error.message}\n`);
+    process.exit(2);
+  }
+
+  const presque = await startPresque(config, log).catch((error: unknown) => {
+    process.stderr.write(`presque: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+  log.info(`presque listening on http://${config.host}:${presque.port}`, {
+    port: presque.port,
+    redis: presque.redisDescription,
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { signal });
+    presque.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error("shutdown failed", { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`presque: --port must be an integer from 0 to 65535, got ${JSON.stringify(text)}\n`);
+    process.exit(2);
+  }
+  return port;
+}

@@ -1,0 +1,47 @@
+/**
+ * Every Redis key presque uses is built here; nobody else concatenates key strings.
+ *
+ * All keys of one queue share the hash tag `{queue}`, so a queue lives in one Redis Cluster slot and
+ * every Lua script touches keys of one slot only. Queue names cannot contain braces (see
+ * validate-names.ts), so the tag is exactly the queue name.
+ */
+export interface QueueKeys {
+  /** ZSET of ready job ids; score = -priority * 2^42 + readySeq (lowest pops first). */
+  ready: string;
+  /** ZSET of delayed job ids; score = due time in ms (Redis clock). */
+  delayed: string;
+  /** ZSET of leased job ids; score = lease deadline in ms (Redis clock). */
+  leased: string;
+  /** HASH of queue state: counters, sequences, stopped flag. */
+  meta: string;
+  /** Prefix of the per-job HASH keys; the job key is `${jobPrefix}${id}`. */
+  jobPrefix: string;
+}
+
+export interface KeySpace {
+  /** SET of every queue name ever used (not hash-tagged: read by stats and the reaper only). */
+  queues: string;
+  /** Pub/sub channel on which scripts announce "queue went from empty to non-empty". */
+  wakeChannel: string;
+  queue(name: string): QueueKeys;
+  job(queue: string, id: string): string;
+}
+
+export function createKeySpace(prefix: string): KeySpace {
+  const queue = (name: string): QueueKeys => {
+    const base = `${prefix}:{${name}}`;
+    return {
+      ready: `${base}:ready`,
+      delayed: `${base}:delayed`,
+      leased: `${base}:leased`,
+      meta: `${base}:meta`,
+      jobPrefix: `${base}:job:`,
+    };
+  };
+  return {
+    queues: `${prefix}:queues`,
+    wakeChannel: `${prefix}:wake`,
+    queue,
+    job: (name, id) => `${queue(name).jobPrefix}${id}`,
+  };
+}

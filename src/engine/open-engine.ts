@@ -1,0 +1,47 @@
+import type { Redis } from "ioredis";
+import type { PresqueConfig } from "../config/config.ts";
+import { createEngine, type Engine } from "./create-engine.ts";
+import { createKeySpace } from "./keys.ts";
+import { createQueueRegistry } from "./queue-registry.ts";
+import { startReaper } from "./reaper.ts";
+import { loadScripts } from "./script-loader.ts";
+import { createWakeHub } from "./wake-hub.ts";
+
+export interface OpenEngine {
+  engine: Engine;
+  /** Runs one reaper pass now (tests, and a final pass is never needed: leases live in Redis). */
+  sweep(): Promise<number>;
+  /** Stops the reaper and the wake subscription; the command connection is the caller's. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires an engine onto a Redis connection: scripts, the wake subscription (a duplicate
+ * connection, since a subscribed connection can run nothing else) and the reaper.
+ */
+export async function openEngine(options: {
+  redis: Redis;
+  config: Pick<PresqueConfig, "prefix" | "limits" | "reaperIntervalMs">;
+  onError: (error: unknown) => void;
+}): Promise<OpenEngine> {
+  const { redis, config } = options;
+  loadScripts(redis);
+  const keys = createKeySpace(config.prefix);
+  const registry = createQueueRegistry(redis, keys.queues);
+  const wakeHub = await createWakeHub(redis.duplicate(), keys.wakeChannel);
+  const reaper = startReaper({
+    redis,
+    keys,
+    registry,
+    intervalMs: config.reaperIntervalMs,
+    onError: options.onError,
+  });
+  return {
+    engine: createEngine({ redis, keys, registry, wakeHub, limits: config.limits }),
+    sweep: reaper.sweep,
+    async close() {
+      reaper.stop();
+      await wakeHub.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { type ErrorKind, PresqueError } from "./presque-error.ts";
+
+interface WireError {
+  /** The Connect code; its name is the `code` of the JSON error on REST and Connect alike. */
+  code: Code;
+  /** The status the REST layer answers with. */
+  httpStatus: number;
+}
+
+/** The one table from error kinds to wire codes. */
+export function wireError(kind: ErrorKind): WireError {
+  switch (kind) {
+    case "invalid_argument":
+      return { code: Code.InvalidArgument, httpStatus: 400 };
+    case "payload_too_large":
+      return { code: Code.ResourceExhausted, httpStatus: 413 };
+    case "not_found":
+      return { code: Code.NotFound, httpStatus: 404 };
+    case "route_not_found":
+      return { code: Code.NotFound, httpStatus: 404 };
+    case "method_not_allowed":
+      return { code: Code.Unimplemented, httpStatus: 405 };
+    case "stale_lease": // someone else holds the job now: retrying will not help
+      return { code: Code.FailedPrecondition, httpStatus: 409 };
+    case "queue_stopped":
+      return { code: Code.FailedPrecondition, httpStatus: 409 };
+    case "unavailable": // Redis is unreachable: retry later
+      return { code: Code.Unavailable, httpStatus: 503 };
+    case "internal":
+      return { code: Code.Internal, httpStatus: 500 };
+  }
+}
+
+/** Connect's own JSON spelling of a code ("invalid_argument"), shared by REST errors. */
+export function codeName(code: Code): string {
+  return Code[code].replace(/[A-Z]/g, (c, i: number) => (i === 0 ? c.toLowerCase() : `_${c.toLowerCase()}`));
+}
+
+export function toPresqueError(error: unknown): PresqueError {
+  if (error instanceof PresqueError) return error;
+  if (isRedisUnavailable(error)) return new PresqueError("unavailable", "redis is unavailable, retry later");
+  return new PresqueError("internal", "internal error");
+}
+
+export function toConnectError(error: unknown): ConnectError {
+  if (error instanceof ConnectError) return error;
+  const presque = toPresqueError(error);
+  return new ConnectError(presque.message, wireError(presque.kind).code, undefined, undefined, error);
+}
+
+function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return /Connection is closed|ECONNREFUSED|ECONNRESET|max retries|Stream isn't writeable/i.test(
+    error.message,
+  );
+}

@@ -1,0 +1,24 @@
+/** What went wrong, in terms a client can act on. Mapped to wire codes in error-table.ts only. */
+export type ErrorKind =
+  | "invalid_argument"
+  | "payload_too_large"
+  | "not_found"
+  | "route_not_found"
+  | "method_not_allowed"
+  | "stale_lease"
+  | "queue_stopped"
+  | "unavailable"
+  | "internal";
+
+/** An error presque expects and explains; anything else is a bug and becomes "internal". */
+export class PresqueError extends Error {
+  readonly kind: ErrorKind;
+
+  constructor(kind: ErrorKind, message: string) {
+    super(message);
+    this.name = "PresqueError";
+    this.kind = kind;
+  }
+}
+
+export const invalidArgument = (message: string) => new PresqueError("invalid_argument", message);

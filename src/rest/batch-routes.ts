@@ -1,0 +1,45 @@
+import { PresqueError } from "../errors/presque-error.ts";
+import { readBody, sendEmpty, sendError, sendJson, sendText } from "./http-io.ts";
+import { numberParam, secondsParamMs } from "./query-params.ts";
+import { rawJobsOfBatch } from "./raw-json.ts";
+import { type RestDeps, requestSignal } from "./rest-deps.ts";
+import type { RestRouter } from "./router.ts";
+
+const batchPath = /^\/qb\/([^/]+)$/;
+const defaultBatchSize = 10; // presque's default
+
+/** presque's /qb/ routes: many jobs per request, one Redis round trip per batch. */
+export function registerBatchRoutes(router: RestRouter, deps: RestDeps): void {
+  const { engine } = deps;
+  router
+    .on("POST", batchPath, async ({ req, res, params, query }) => {
+      const queue = engine.validate.queueName(params[0] as string);
+      const jobs = rawJobsOfBatch(await readBody(req, deps.maxBodyBytes));
+      const ids = await engine.enqueue(queue, jobs, {
+        priority: numberParam(query, "priority"),
+        delayMs: secondsParamMs(query, "delay"),
+      });
+      sendJson(res, 201, { queue, ids });
+    })
+    .on("GET", batchPath, async ({ res, params, query }) => {
+      const queue = params[0] as string;
+      const result = await engine.fetch(queue, {
+        count: numberParam(query, "batch_size") ?? defaultBatchSize,
+        leaseMs: secondsParamMs(query, "lease") ?? 0,
+        waitMs: secondsParamMs(query, "wait"),
+        signal: requestSignal(res, deps.shutdownSignal),
+      });
+      if (result.jobs.length > 0) {
+        const headers: Record<string, string> = {
+          "x-presque-job-ids": result.jobs.map((j) => j.id).join(","),
+        };
+        if (result.jobs[0]?.leaseToken !== undefined) {
+          headers["x-presque-lease-tokens"] = result.jobs.map((j) => j.leaseToken).join(",");
+        }
+        return sendText(res, 200, `[${result.jobs.map((j) => j.payload).join(",")}]`, headers);
+      }
+      if (result.stopped)
+        return sendError(res, new PresqueError("queue_stopped", `queue ${queue} is stopped`));
+      sendEmpty(res, 204);
+    });
+}

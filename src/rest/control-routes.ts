@@ -1,0 +1,32 @@
+import { invalidArgument } from "../errors/presque-error.ts";
+import { readBody, sendJson } from "./http-io.ts";
+import { parseJsonBody } from "./raw-json.ts";
+import type { RestDeps } from "./rest-deps.ts";
+import type { RestRouter } from "./router.ts";
+
+const controlPath = /^\/control\/([^/]+)$/;
+
+/** presque's /control/: stop a queue (it keeps accepting jobs, hands none out) or start it again. */
+export function registerControlRoutes(router: RestRouter, deps: RestDeps): void {
+  const { engine } = deps;
+  const answer = (queue: string, stopped: boolean) => ({
+    queue,
+    status: stopped ? "stopped" : "started",
+    stopped,
+  });
+  router
+    .on("GET", controlPath, async ({ res, params }) => {
+      const info = await engine.queueInfo(params[0] as string);
+      sendJson(res, 200, answer(info.queue, info.stopped));
+    })
+    .on("POST", controlPath, async ({ req, res, params }) => {
+      const queue = engine.validate.queueName(params[0] as string);
+      const body = parseJsonBody(await readBody(req, deps.maxBodyBytes)) as { status?: unknown };
+      const status = typeof body === "object" && body !== null ? body.status : undefined;
+      if (status !== "stop" && status !== "start") {
+        throw invalidArgument('body must be {"status": "stop"} or {"status": "start"}');
+      }
+      await engine.setStopped(queue, status === "stop");
+      sendJson(res, 200, { ...answer(queue, status === "stop"), response: "updated" });
+    });
+}

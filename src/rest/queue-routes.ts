@@ -1,0 +1,83 @@
+import { PresqueError } from "../errors/presque-error.ts";
+import { readBody, sendEmpty, sendError, sendJson, sendText } from "./http-io.ts";
+import { jobEnvelopeJson, jobHeaders, jobPath } from "./job-json.ts";
+import { leaseTokenOf, numberParam, secondsParamMs } from "./query-params.ts";
+import { parseJsonBody } from "./raw-json.ts";
+import { type RestDeps, requestSignal } from "./rest-deps.ts";
+import type { RestContext, RestRouter } from "./router.ts";
+
+const queuePath = /^\/q\/([^/]+)$/;
+const jobPathPattern = /^\/q\/([^/]+)\/([^/]+)$/;
+
+/** presque's /q/ routes: one job at a time, plus the lease verbs of reliable mode. */
+export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
+  const { engine } = deps;
+
+  const enqueue =
+    (requeue: boolean) =>
+    async ({ req, res, params, query }: RestContext) => {
+      const queue = engine.validate.queueName(params[0] as string);
+      const body = await readBody(req, deps.maxBodyBytes);
+      parseJsonBody(body);
+      const [id] = await engine.enqueue(queue, [body], {
+        requeue,
+        priority: numberParam(query, "priority"),
+        delayMs: secondsParamMs(query, "delay"),
+      });
+      sendJson(res, 201, { id, queue }, { location: jobPath(queue, id as string) });
+    };
+
+  router
+    .on("POST", queuePath, enqueue(false))
+    .on("PUT", queuePath, enqueue(true))
+    .on("GET", queuePath, async ({ res, params, query }) => {
+      const queue = params[0] as string;
+      const leaseMs = secondsParamMs(query, "lease") ?? 0;
+      const result = await engine.fetch(queue, {
+        leaseMs,
+        waitMs: secondsParamMs(query, "wait"),
+        signal: requestSignal(res, deps.shutdownSignal),
+      });
+      const job = result.jobs[0];
+      if (job) return sendText(res, 200, job.payload, jobHeaders(job));
+      if (result.stopped)
+        return sendError(res, new PresqueError("queue_stopped", `queue ${queue} is stopped`));
+      sendEmpty(res, 204);
+    })
+    .on("DELETE", queuePath, async ({ res, params }) => {
+      const queue = params[0] as string;
+      sendJson(res, 200, { queue, purged: await engine.purge(queue) });
+    })
+    .on("GET", jobPathPattern, async ({ res, params }) => {
+      sendText(res, 200, jobEnvelopeJson(await engine.getJob(params[0] as string, params[1] as string)));
+    })
+    .on("DELETE", jobPathPattern, async ({ req, res, params, query }) => {
+      await engine.ack(params[0] as string, params[1] as string, leaseTokenOf(req, query));
+      sendEmpty(res, 204);
+    })
+    .on("POST", /^\/q\/([^/]+)\/([^/]+)\/nack$/, async ({ req, res, params, query }) => {
+      const body = await readBody(req, deps.maxBodyBytes);
+      const details = (body.trim() === "" ? {} : parseJsonBody(body)) as { error?: unknown; delay?: unknown };
+      if (typeof details !== "object" || details === null) throw invalidNack();
+      if (details.error !== undefined && typeof details.error !== "string") throw invalidNack();
+      if (details.delay !== undefined && typeof details.delay !== "number") throw invalidNack();
+      await engine.nack(params[0] as string, params[1] as string, leaseTokenOf(req, query), {
+        error: details.error,
+        delayMs: details.delay === undefined ? secondsParamMs(query, "delay") : details.delay * 1000,
+      });
+      sendEmpty(res, 204);
+    })
+    .on("POST", /^\/q\/([^/]+)\/([^/]+)\/extend$/, async ({ req, res, params, query }) => {
+      const leaseMs = secondsParamMs(query, "lease") ?? deps.defaultLeaseMs;
+      const job = await engine.extendLease(
+        params[0] as string,
+        params[1] as string,
+        leaseTokenOf(req, query),
+        leaseMs,
+      );
+      sendText(res, 200, jobEnvelopeJson(job), jobHeaders(job));
+    });
+}
+
+const invalidNack = () =>
+  new PresqueError("invalid_argument", 'nack body must be {"error": "why", "delay": seconds}, both optional');

@@ -1,0 +1,84 @@
+import { invalidArgument } from "../errors/presque-error.ts";
+
+/**
+ * Parses a request body as JSON, with a clear error. Any content type is accepted: curl -d sends
+ * a form content type, and whatever parses as JSON is a job.
+ */
+export function parseJsonBody(body: string): unknown {
+  if (body.trim() === "") throw invalidArgument("body is empty: a job is any JSON value");
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    throw invalidArgument(`body is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The raw text of each element of the `jobs` array of a `{"jobs": [...]}` body, so that batch
+ * jobs are stored byte for byte like single ones (JSON.parse would round big integers and
+ * reorder keys). The body must already have parsed as JSON; this only finds boundaries.
+ */
+export function rawJobsOfBatch(body: string): string[] {
+  const parsed = parseJsonBody(body) as { jobs?: unknown };
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || !Array.isArray(parsed.jobs)) {
+    throw invalidArgument('body must be {"jobs": [job, ...]}');
+  }
+  let elements: string[] = [];
+  let i = skipSpace(body, 0) + 1; // past "{"
+  for (;;) {
+    i = skipSpace(body, i);
+    if (body[i] === "}") break;
+    const keyEnd = skipValue(body, i);
+    const key = JSON.parse(body.slice(i, keyEnd)) as string;
+    const valueStart = skipSpace(body, skipSpace(body, keyEnd) + 1); // past ":"
+    const valueEnd = skipValue(body, valueStart);
+    if (key === "jobs") elements = arrayElements(body, valueStart); // the last "jobs" wins, as in JSON.parse
+    i = skipSpace(body, valueEnd);
+    if (body[i] === ",") i++;
+  }
+  return elements;
+}
+
+function arrayElements(text: string, start: number): string[] {
+  const elements: string[] = [];
+  let i = skipSpace(text, start + 1); // past "["
+  while (text[i] !== "]") {
+    const end = skipValue(text, i);
+    elements.push(text.slice(i, end));
+    i = skipSpace(text, end);
+    if (text[i] === ",") i = skipSpace(text, i + 1);
+  }
+  return elements;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && " \t\n\r".includes(text[i] as string)) i++;
+  return i;
+}
+
+/** Index just past the JSON value starting at i. */
+function skipValue(text: string, i: number): number {
+  const first = text[i];
+  if (first === '"') return skipString(text, i);
+  if (first === "{" || first === "[") {
+    let depth = 0;
+    for (let j = i; j < text.length; j++) {
+      const c = text[j];
+      if (c === '"') j = skipString(text, j) - 1;
+      else if (c === "{" || c === "[") depth++;
+      else if ((c === "}" || c === "]") && --depth === 0) return j + 1;
+    }
+    return text.length;
+  }
+  let j = i;
+  while (j < text.length && !",}] \t\n\r".includes(text[j] as string)) j++;
+  return j;
+}
+
+function skipString(text: string, i: number): number {
+  for (let j = i + 1; j < text.length; j++) {
+    if (text[j] === "\\") j++;
+    else if (text[j] === '"') return j + 1;
+  }
+  return text.length;
+}

@@ -1,0 +1,24 @@
+import type { ServiceImpl } from "@connectrpc/connect";
+import type { ControlService } from "../../gen/presque/v1/control_service_pb.ts";
+import type { Engine } from "../engine/create-engine.ts";
+
+/** presque.v1.ControlService on the engine. */
+export function createControlService({ engine }: { engine: Engine }): ServiceImpl<typeof ControlService> {
+  return {
+    async stopQueue(req) {
+      await engine.setStopped(req.queue, true);
+      return {};
+    },
+    async startQueue(req) {
+      await engine.setStopped(req.queue, false);
+      return {};
+    },
+    async getQueueControl(req) {
+      const info = await engine.queueInfo(req.queue);
+      return { queue: info.queue, stopped: info.stopped };
+    },
+    async purgeQueue(req) {
+      return { purged: BigInt(await engine.purge(req.queue)) };
+    },
+  };
+}
