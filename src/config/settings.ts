@@ -1,0 +1,105 @@
+import type { Limits, PresqueConfig, RedisTarget } from "./config.ts";
+import {
+  keyPrefix,
+  listenPort,
+  nonEmptyString,
+  nonNegativeInteger,
+  positiveInteger,
+  redisPort,
+  redisUrl,
+  type ValueParser,
+} from "./value-parsers.ts";
+
+/** Command-line flags that override a setting. */
+export interface ConfigFlags {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+}
+
+type TopLevelField = Exclude<keyof PresqueConfig, "limits" | "redis">;
+/** Where a setting lands in PresqueConfig: a top-level field, or `section.field`. */
+export type FieldPath = TopLevelField | `limits.${keyof Limits}` | `redis.${keyof RedisTarget}`;
+
+export interface Setting {
+  /** YAML key; a dot means a nested map (`limits.max_batch_size` is `limits: {max_batch_size: ...}`). */
+  key: string;
+  /** Environment variable that overrides the YAML value. */
+  env?: string;
+  /** Command-line flag that overrides the environment. */
+  flag?: keyof ConfigFlags;
+  value: ValueParser<unknown>;
+  field: FieldPath;
+}
+
+/**
+ * Every setting presque reads, in the order the README lists them. The YAML keys, the environment
+ * variables and the flags are all read through this one table.
+ */
+export const settings: readonly Setting[] = [
+  { key: "host", env: "PRESQUE_HOST", flag: "host", value: nonEmptyString, field: "host" },
+  { key: "port", env: "PRESQUE_PORT", flag: "port", value: listenPort, field: "port" },
+  { key: "redis.url", env: "REDIS_URL", value: redisUrl, field: "redis.url" },
+  { key: "redis.host", value: nonEmptyString, field: "redis.host" },
+  { key: "redis.port", value: redisPort, field: "redis.port" },
+  { key: "redis.password", value: nonEmptyString, field: "redis.password" },
+  { key: "redis.db", value: nonNegativeInteger, field: "redis.db" },
+  { key: "data_dir", env: "PRESQUE_DATA_DIR", flag: "dataDir", value: nonEmptyString, field: "dataDir" },
+  { key: "prefix", env: "PRESQUE_PREFIX", value: keyPrefix, field: "prefix" },
+  {
+    key: "limits.max_body_bytes",
+    env: "PRESQUE_MAX_BODY_BYTES",
+    value: positiveInteger,
+    field: "limits.maxBodyBytes",
+  },
+  {
+    key: "limits.max_batch_size",
+    env: "PRESQUE_MAX_BATCH_SIZE",
+    value: positiveInteger,
+    field: "limits.maxBatchSize",
+  },
+  {
+    key: "limits.max_queue_name_length",
+    env: "PRESQUE_MAX_QUEUE_NAME_LENGTH",
+    value: positiveInteger,
+    field: "limits.maxQueueNameLength",
+  },
+  {
+    key: "limits.max_wait_seconds",
+    env: "PRESQUE_MAX_WAIT_SECONDS",
+    value: positiveInteger,
+    field: "limits.maxWaitSeconds",
+  },
+  {
+    key: "limits.max_lease_seconds",
+    env: "PRESQUE_MAX_LEASE_SECONDS",
+    value: positiveInteger,
+    field: "limits.maxLeaseSeconds",
+  },
+  {
+    key: "default_lease_seconds",
+    env: "PRESQUE_DEFAULT_LEASE_SECONDS",
+    value: positiveInteger,
+    field: "defaultLeaseSeconds",
+  },
+  {
+    key: "reaper_interval_ms",
+    env: "PRESQUE_REAPER_INTERVAL_MS",
+    value: positiveInteger,
+    field: "reaperIntervalMs",
+  },
+  {
+    key: "shutdown_grace_ms",
+    env: "PRESQUE_SHUTDOWN_GRACE_MS",
+    value: nonNegativeInteger,
+    field: "shutdownGraceMs",
+  },
+];
+
+/** Writes a checked value into the config. Redis fields merge into the target, creating it if needed. */
+export function assign(config: PresqueConfig, field: FieldPath, value: unknown): void {
+  const [section, name] = field.split(".") as [string, string | undefined];
+  if (name === undefined) Object.assign(config, { [section]: value });
+  else if (section === "limits") Object.assign(config.limits, { [name]: value });
+  else config.redis = { ...config.redis, [name]: value };
+}
