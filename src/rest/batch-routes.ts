@@ -24,7 +24,7 @@ export function registerBatchRoutes(router: RestRouter, deps: RestDeps): void {
     .on("GET", batchPath, async ({ res, params, query }) => {
       const queue = params[0] as string;
       const result = await engine.fetch(queue, {
-        count: numberParam(query, "batch_size") ?? defaultBatchSize,
+        count: numberParam(query, "batch_size") ?? Math.min(defaultBatchSize, deps.maxBatchSize),
         leaseMs: secondsParamMs(query, "lease") ?? 0,
         waitMs: secondsParamMs(query, "wait"),
         signal: requestSignal(res, deps.shutdownSignal),

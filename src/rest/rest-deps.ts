@@ -5,6 +5,7 @@ import type { Response } from "./http-io.ts";
 export interface RestDeps {
   engine: Engine;
   maxBodyBytes: number;
+  maxBatchSize: number;
   defaultLeaseMs: number;
   /** Aborted when the server shuts down, so long polls end at once. */
   shutdownSignal: AbortSignal;

@@ -23,7 +23,13 @@ export interface HandlerDeps {
 export function buildHandler(deps: HandlerDeps) {
   const { engine, limits, log, shutdownSignal, defaultLeaseMs } = deps;
   const rest = createRestRoutes(
-    { engine, maxBodyBytes: limits.maxBodyBytes, defaultLeaseMs, shutdownSignal },
+    {
+      engine,
+      maxBodyBytes: limits.maxBodyBytes,
+      maxBatchSize: limits.maxBatchSize,
+      defaultLeaseMs,
+      shutdownSignal,
+    },
     (error, req) => log.error("unexpected error", { error, method: req.method, url: req.url }),
   );
   return connectNodeAdapter({

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what presque needs to run or test on a fresh Debian machine with Node and npm:
+# npm packages (npm ci, when the lock changed) and redis-server (apt-get, when missing and root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "presque: installing npm packages (npm ci)" >&2
+  npm ci --no-audit --no-fund >&2
+fi
+
+if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/sbin/redis-server ] && [ ! -x /usr/bin/redis-server ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "presque: installing redis-server (apt-get)" >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >&2
+  else
+    echo "presque: redis-server is missing. Install the Debian package: sudo apt-get install redis-server" >&2
+    echo "         (or point presque at a running Redis with REDIS_URL or --config)" >&2
+    exit 1
+  fi
+fi

@@ -1,0 +1,95 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import http2 from "node:http2";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { curl, json } from "./support/curl.ts";
+import { spawnPresque } from "./support/spawn-presque.ts";
+
+const run = promisify(execFile);
+const bin = new URL("../bin/presque.js", import.meta.url).pathname;
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "presque-cli-"));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe("presque serve", () => {
+  it("lists every option in --help", async () => {
+    const { stdout } = await run(process.execPath, [bin, "serve", "--help"]);
+    for (const option of ["--port", "--host", "--config", "--data-dir", "REDIS_URL"])
+      expect(stdout).toContain(option);
+  });
+
+  it("with no Redis configured, runs its own redis-server; jobs survive a restart of both", async () => {
+    const dataDir = join(dir, "data");
+    const first = await spawnPresque(["--data-dir", dataDir]);
+    expect(first.logs.join("\n")).toContain("managed redis-server");
+    await curl("-X", "POST", `${first.baseUrl}/q/durable`, "-d", '{"keep":"me"}');
+    await curl("-X", "POST", `${first.baseUrl}/q/durable`, "-d", '{"and":"me"}');
+    await curl(`${first.baseUrl}/q/durable?lease=60`);
+    expect(await first.terminate()).toBe(0);
+
+    const second = await spawnPresque(["--data-dir", dataDir]);
+    try {
+      expect(json(await curl(`${second.baseUrl}/j/durable`))).toMatchObject({
+        ready: 1,
+        in_flight: 1,
+        enqueued: 2,
+      });
+      expect((await curl(`${second.baseUrl}/q/durable`)).body).toBe('{"and":"me"}');
+    } finally {
+      expect(await second.terminate()).toBe(0);
+    }
+  });
+
+  it("uses the Redis of a config file in the seed's form", async () => {
+    const { port } = new URL(inject("redisUrl"));
+    const file = join(dir, "presque.yaml");
+    await writeFile(
+      file,
+      `redis:\n    host: 127.0.0.1\n    port: ${port}\nprefix: cli-seed-${process.pid}\n`,
+    );
+    const presque = await spawnPresque(["--config", file]);
+    try {
+      expect(presque.logs.join("\n")).not.toContain("managed redis-server");
+      expect((await curl("-X", "POST", `${presque.baseUrl}/q/seed`, "-d", "{}")).status).toBe(201);
+      expect(json(await curl(`${presque.baseUrl}/j/seed`))).toMatchObject({ ready: 1 });
+    } finally {
+      expect(await presque.terminate()).toBe(0);
+    }
+  });
+
+  it("lets a long poll in flight end when SIGTERM comes, then exits 0", async () => {
+    const presque = await spawnPresque([], {
+      REDIS_URL: inject("redisUrl"),
+      PRESQUE_PREFIX: `cli-term-${process.pid}`,
+    });
+    // One h2c connection, two streams: the server dispatches them in order, so once /status has
+    // answered, the long poll's handler is running.
+    const session = http2.connect(presque.baseUrl);
+    const status = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const stream = session.request({ ":path": path });
+        stream.once("response", (headers) => resolve(Number(headers[":status"])));
+        stream.once("error", reject);
+        stream.resume();
+      });
+    const polling = status("/q/idle?wait=30");
+    expect(await status("/status")).toBe(200);
+    const exit = presque.terminate();
+    expect(await polling).toBe(204);
+    session.close();
+    expect(await exit).toBe(0);
+  });
+
+  it("refuses a bad config with a clear message and exit code 2", async () => {
+    const file = join(dir, "bad.yaml");
+    await writeFile(file, "limits:\n  max_batch_size: lots\n");
+    const failed = await run(process.execPath, [bin, "serve", "--config", file]).catch((error) => error);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toContain("max_batch_size");
+  });
+});

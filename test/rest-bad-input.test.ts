@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultConfig } from "../src/config/config.ts";
+import { curl, json } from "./support/curl.ts";
+import { startTestServer, type TestServer } from "./support/presque-server.ts";
+
+let server: TestServer;
+let url: string;
+beforeAll(async () => {
+  server = await startTestServer({
+    limits: { ...defaultConfig.limits, maxBodyBytes: 1024, maxQueueNameLength: 16 },
+  });
+  url = server.baseUrl;
+});
+afterAll(() => server.stop());
+
+/** Nothing was stored: the queue does not even appear in /status. */
+async function expectNothingStored(queue: string) {
+  const status = json(await curl(`${url}/status`)) as { queues: string[] };
+  expect(status.queues).not.toContain(queue);
+}
+
+describe("bad input gets a clear 4xx and changes nothing", () => {
+  it("a body that is not JSON", async () => {
+    const answer = await curl("-X", "POST", `${url}/q/notjson`, "-d", "foo=bar");
+    expect(answer.status).toBe(400);
+    expect(json(answer)).toMatchObject({ code: "invalid_argument" });
+    expect((json(answer) as { message: string }).message).toMatch(/^body is not JSON: /);
+    await expectNothingStored("notjson");
+  });
+
+  it("an empty body", async () => {
+    const answer = await curl("-X", "POST", `${url}/q/empty`, "-d", "");
+    expect(answer.status).toBe(400);
+    expect(json(answer)).toEqual({
+      code: "invalid_argument",
+      message: "body is empty: a job is any JSON value",
+    });
+    await expectNothingStored("empty");
+  });
+
+  it("a body over the configured size", async () => {
+    const big = JSON.stringify({ pad: "x".repeat(2000) });
+    const answer = await curl("-X", "POST", `${url}/q/big`, "-d", big);
+    expect(answer.status).toBe(413);
+    expect(json(answer)).toEqual({
+      code: "resource_exhausted",
+      message: "request body is larger than 1024 bytes",
+    });
+    const rpc = await curl(
+      "-H",
+      "content-type: application/json",
+      "-d",
+      JSON.stringify({ queue: "big", payload: big }),
+      `${url}/presque.v1.QueueService/Enqueue`,
+    );
+    expect((json(rpc) as { code: string }).code).toBe("resource_exhausted");
+    await expectNothingStored("big");
+  });
+
+  it("bad queue names", async () => {
+    for (const [name, message] of [
+      ["a%7Bb%7D", 'queue name "a{b}" may only contain A-Z a-z 0-9 _ . : -'],
+      ["sp%20ace", 'queue name "sp ace" may only contain A-Z a-z 0-9 _ . : -'],
+      ["x".repeat(17), "queue name is longer than 16 characters"],
+      ["%E0%A4%A", 'path segment "%E0%A4%A" is not valid URL encoding'],
+    ]) {
+      const answer = await curl("-X", "POST", `${url}/q/${name}`, "-d", "{}");
+      expect(answer.status).toBe(400);
+      expect(json(answer)).toEqual({ code: "invalid_argument", message });
+      expect((await curl(`${url}/q/${name}`)).status).toBe(400);
+    }
+  });
+
+  it("bad query parameters", async () => {
+    for (const [query, message] of [
+      ["priority=high", 'query parameter priority must be a number, got "high"'],
+      ["priority=1.5", "priority must be an integer from -1000 to 1000"],
+      ["priority=5000", "priority must be an integer from -1000 to 1000"],
+      ["delay=-1", "delay must be between 0 and 10 years"],
+    ]) {
+      const answer = await curl("-X", "POST", `${url}/q/badquery?${query}`, "-d", "{}");
+      expect(answer.status).toBe(400);
+      expect(json(answer)).toEqual({ code: "invalid_argument", message });
+    }
+    await expectNothingStored("badquery");
+    for (const query of ["lease=abc", "lease=-5", "wait=3600", "lease=99999999"]) {
+      const answer = await curl(`${url}/q/badquery?${query}`);
+      expect(answer.status).toBe(400);
+    }
+  });
+
+  it("a method a route does not have", async () => {
+    const answer = await curl("-X", "PATCH", `${url}/q/foo`, "-d", "{}");
+    expect(answer.status).toBe(405);
+    expect(answer.headers.allow).toBe("POST, PUT, GET, DELETE");
+    expect(json(answer)).toEqual({
+      code: "unimplemented",
+      message: "PATCH is not allowed here; use POST, PUT, GET, DELETE",
+    });
+    // HEAD would fetch (and remove) a job if it were mapped to GET, as it was in presque.
+    expect((await curl("-I", `${url}/q/foo`)).status).toBe(405);
+    await expectNothingStored("foo");
+  });
+
+  it("a path that is no route", async () => {
+    const answer = await curl(`${url}/nowhere`);
+    expect(answer.status).toBe(404);
+    expect(json(answer)).toEqual({ code: "not_found", message: "no route for /nowhere" });
+  });
+
+  it("an unknown job id", async () => {
+    expect(json(await curl(`${url}/q/foo/12`))).toEqual({
+      code: "not_found",
+      message: "job 12 of queue foo does not exist",
+    });
+    expect(json(await curl(`${url}/q/foo/abc`))).toEqual({
+      code: "invalid_argument",
+      message: 'job id "abc" is not a job id',
+    });
+  });
+});

@@ -1,0 +1,33 @@
+import { randomBytes } from "node:crypto";
+import { inject } from "vitest";
+import { startPresque } from "../../src/app/start-presque.ts";
+import { defaultConfig, type PresqueConfig } from "../../src/config/config.ts";
+import { silentLogger } from "../../src/log.ts";
+
+export interface TestServer {
+  baseUrl: string;
+  port: number;
+  /** The key prefix this server uses; unique per server, so tests never see each other's queues. */
+  prefix: string;
+  stop(): Promise<void>;
+}
+
+/** A real presque on a real socket (port 0), on the test run's redis-server, with its own prefix. */
+export async function startTestServer(overrides: Partial<PresqueConfig> = {}): Promise<TestServer> {
+  const prefix = `t${randomBytes(4).toString("hex")}`;
+  const config: PresqueConfig = {
+    ...defaultConfig,
+    host: "127.0.0.1",
+    port: 0,
+    redis: { url: inject("redisUrl") },
+    prefix,
+    ...overrides,
+  };
+  const presque = await startPresque(config, silentLogger);
+  return {
+    baseUrl: `http://127.0.0.1:${presque.port}`,
+    port: presque.port,
+    prefix,
+    stop: () => presque.stop(),
+  };
+}
