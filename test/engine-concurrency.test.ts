@@ -1,0 +1,129 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { defaultConfig } from "../src/config/config.ts";
+import { type OpenEngine, openEngine } from "../src/engine/open-engine.ts";
+
+/** Two engines on one Redis and one prefix: what two presque processes sharing a Redis look like. */
+let processes: { redis: Redis; opened: OpenEngine }[];
+let redis: Redis;
+
+beforeAll(async () => {
+  const prefix = `t${randomBytes(4).toString("hex")}`;
+  const config = { ...defaultConfig, prefix, reaperIntervalMs: 3_600_000 }; // sweeps only when a test asks
+  processes = await Promise.all(
+    [1, 2].map(async () => {
+      const client = new Redis(inject("redisUrl"));
+      return {
+        redis: client,
+        opened: await openEngine({ redis: client, config, onError: (e) => console.error(e) }),
+      };
+    }),
+  );
+  redis = processes[0]?.redis as Redis;
+});
+afterAll(async () => {
+  for (const { redis, opened } of processes) {
+    await opened.close();
+    await redis.quit();
+  }
+});
+
+const engineOf = (i: number) => (processes[i % 2] as { opened: OpenEngine }).opened.engine;
+
+/** Resolves once the Redis clock has passed `ms`: leases are timed by Redis, not by Node. */
+async function redisClockPast(ms: number) {
+  for (;;) {
+    const [seconds, micros] = await redis.time();
+    if (Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) > ms) return;
+  }
+}
+
+describe("two presque processes on one Redis", () => {
+  it("20 concurrent consumers receive each of 500 jobs exactly once", async () => {
+    const payloads = Array.from({ length: 500 }, (_, n) => JSON.stringify({ n }));
+    const ids = [
+      ...(await engineOf(0).enqueue("shared", payloads.slice(0, 250))),
+      ...(await engineOf(1).enqueue("shared", payloads.slice(250))),
+    ];
+    const seen: string[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, consumer) => {
+        for (;;) {
+          const { jobs } = await engineOf(consumer).fetch("shared", { count: 7, leaseMs: 60_000 });
+          if (jobs.length === 0) return;
+          for (const job of jobs) {
+            seen.push(job.id);
+            await engineOf(consumer + 1).ack("shared", job.id, job.leaseToken as string);
+          }
+        }
+      }),
+    );
+    expect(seen).toHaveLength(500);
+    expect(new Set(seen)).toEqual(new Set(ids));
+    expect(await engineOf(0).queueInfo("shared")).toMatchObject({ ready: 0, inFlight: 0, processed: 500 });
+  });
+
+  it("reapers racing on the same expired leases put each job back exactly once", async () => {
+    await engineOf(0).enqueue(
+      "reaped",
+      Array.from({ length: 200 }, (_, n) => String(n)),
+    );
+    const { jobs } = await engineOf(0).fetch("reaped", { count: 200, leaseMs: 1 });
+    await redisClockPast(Math.max(...jobs.map((job) => job.leaseDeadline as number)));
+
+    const sweeps = Array.from({ length: 10 }, (_, i) =>
+      (processes[i % 2] as { opened: OpenEngine }).opened.sweep(),
+    );
+    const moved = (await Promise.all(sweeps)).reduce((a, b) => a + b, 0);
+    expect(moved).toBeGreaterThanOrEqual(200); // other tests' queues may move too, never fewer
+    expect(await engineOf(1).queueInfo("reaped")).toMatchObject({
+      ready: 200,
+      inFlight: 0,
+      expiredLeases: 200,
+    });
+
+    const again = await engineOf(1).fetch("reaped", { count: 200, leaseMs: 60_000 });
+    expect(again.jobs.map((job) => job.attempt)).toEqual(Array(200).fill(2));
+    expect(new Set(again.jobs.map((job) => job.id)).size).toBe(200);
+  });
+
+  it("a long poll in one process is woken by an enqueue in the other", async () => {
+    const waiting = engineOf(0).fetch("cross", { leaseMs: 60_000, waitMs: 20_000 });
+    await engineOf(1).enqueue("cross", ['"over here"']);
+    const { jobs } = await waiting;
+    expect(jobs.map((job) => job.payload)).toEqual(['"over here"']);
+  });
+});
+
+describe("delays and priorities", () => {
+  it("delayed jobs become ready in due order, fetched without waiting for a reaper", async () => {
+    const engine = engineOf(0);
+    let lastDue = 0;
+    for (const [payload, delayMs] of [
+      ['"third"', 30],
+      ['"first"', 10],
+      ['"second"', 20],
+    ] as const) {
+      const [id] = await engine.enqueue("later", [payload], { delayMs });
+      lastDue = Math.max(lastDue, (await engine.getJob("later", id as string)).enqueuedAt + delayMs);
+    }
+    await engine.enqueue("later", ['"never yet"'], { delayMs: 3_600_000 });
+    await redisClockPast(lastDue);
+    const { jobs } = await engine.fetch("later", { count: 10, leaseMs: 0 });
+    expect(jobs.map((job) => job.payload)).toEqual(['"first"', '"second"', '"third"']);
+    expect(await engine.queueInfo("later")).toMatchObject({ ready: 0, delayed: 1 });
+  });
+
+  it("a nacked job keeps its priority", async () => {
+    const engine = engineOf(0);
+    await engine.enqueue("keep-prio", ['"urgent"'], { priority: 9 });
+    const [urgent] = (await engine.fetch("keep-prio", { leaseMs: 60_000 })).jobs;
+    await engine.enqueue("keep-prio", ['"routine"']);
+    await engine.nack("keep-prio", urgent?.id as string, urgent?.leaseToken as string, {
+      error: "try again",
+    });
+    const { jobs } = await engine.fetch("keep-prio", { count: 2, leaseMs: 0 });
+    expect(jobs.map((job) => job.payload)).toEqual(['"urgent"', '"routine"']);
+  });
+});
