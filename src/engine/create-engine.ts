@@ -13,7 +13,8 @@ import type { WakeHub } from "./wake-hub.ts";
 export interface Engine {
   enqueue(queue: string, payloads: string[], options?: EnqueueOptions): Promise<string[]>;
   fetch(queue: string, options: FetchOptions): Promise<FetchResult>;
-  ack(queue: string, id: string, leaseToken: string): Promise<void>;
+  /** Resolves with the time from enqueue to this ack (Redis clock), for latency metrics. */
+  ack(queue: string, id: string, leaseToken: string): Promise<{ latencyMs: number }>;
   nack(queue: string, id: string, leaseToken: string, options?: NackOptions): Promise<void>;
   extendLease(queue: string, id: string, leaseToken: string, leaseMs: number): Promise<JobView>;
   getJob(queue: string, id: string): Promise<JobView>;
@@ -107,6 +108,7 @@ export function createEngine({ redis, keys, registry, wakeHub, limits }: EngineD
         [id, leaseToken],
       );
       checkLeaseReply(reply, queue, id);
+      return { latencyMs: Number((reply as [number, number])[1]) };
     },
 
     async nack(queue, id, leaseToken, options = {}) {

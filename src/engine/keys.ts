@@ -14,6 +14,11 @@ export interface QueueKeys {
   leased: string;
   /** HASH of queue state: counters, sequences, stopped flag. */
   meta: string;
+  /**
+   * HASH of the events counted in one minute (field = event, e.g. "enqueued"); expires after
+   * ~65 minutes. Lua builds the same name as `meta .. ':m:' .. minute` (includes/count-event.lua).
+   */
+  minuteStats(minute: number): string;
   /** Prefix of the per-job HASH keys; the job key is `${jobPrefix}${id}`. */
   jobPrefix: string;
 }
@@ -35,6 +40,7 @@ export function createKeySpace(prefix: string): KeySpace {
       delayed: `${base}:delayed`,
       leased: `${base}:leased`,
       meta: `${base}:meta`,
+      minuteStats: (minute) => `${base}:meta:m:${minute}`,
       jobPrefix: `${base}:job:`,
     };
   };

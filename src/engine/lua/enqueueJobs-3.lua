@@ -18,6 +18,7 @@
 -- @include "now"
 -- @include "zadd-pairs"
 -- @include "make-ready"
+-- @include "count-event"
 
 local readyKey, delayedKey, metaKey = KEYS[1], KEYS[2], KEYS[3]
 local jobPrefix, wakeChannel, queueName = ARGV[1], ARGV[2], ARGV[3]
@@ -50,6 +51,6 @@ else
   makeReady(readyKey, metaKey, ids, priorities, wakeChannel, queueName)
 end
 
-redis.call('HINCRBY', metaKey, 'enqueued', n)
-if ARGV[6] == '1' then redis.call('HINCRBY', metaKey, 'failed', n) end
+countEvent(metaKey, 'enqueued', n, now)
+if ARGV[6] == '1' then countEvent(metaKey, 'failed', n, now) end
 return ids

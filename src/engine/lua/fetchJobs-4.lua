@@ -22,6 +22,7 @@
 -- @include "now"
 -- @include "zadd-pairs"
 -- @include "promote-due"
+-- @include "count-event"
 
 local readyKey, delayedKey, leasedKey, metaKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local jobPrefix, wakeChannel, queueName = ARGV[1], ARGV[2], ARGV[3]
@@ -64,5 +65,5 @@ end
 
 local n = #popped / 2
 zaddPairs(leasedKey, leased)
-if n > 0 and leaseMs == 0 then redis.call('HINCRBY', metaKey, 'processed', n) end
+if n > 0 and leaseMs == 0 then countEvent(metaKey, 'processed', n, now) end
 return out

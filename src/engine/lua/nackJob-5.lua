@@ -20,22 +20,24 @@
 -- @include "now"
 -- @include "check-lease"
 -- @include "make-ready"
+-- @include "count-event"
 
 local readyKey, delayedKey, leasedKey, metaKey, jobKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local id, delayMs = ARGV[1], tonumber(ARGV[3])
 local status = checkLease(jobKey, ARGV[2])
 if status ~= 1 then return status end
+local now = nowMs()
 
 redis.call('ZREM', leasedKey, id)
 redis.call('HDEL', jobKey, 'leaseToken', 'leaseDeadline')
 if ARGV[4] ~= '' then redis.call('HSET', jobKey, 'lastError', ARGV[4]) end
 if delayMs > 0 then
   redis.call('HSET', jobKey, 'state', 'delayed')
-  redis.call('ZADD', delayedKey, nowMs() + delayMs, id)
+  redis.call('ZADD', delayedKey, now + delayMs, id)
 else
   redis.call('HSET', jobKey, 'state', 'ready')
   local priority = tonumber(redis.call('HGET', jobKey, 'priority') or '0')
   makeReady(readyKey, metaKey, { id }, { priority }, ARGV[5], ARGV[6])
 end
-redis.call('HINCRBY', metaKey, 'failed', 1)
+countEvent(metaKey, 'failed', 1, now)
 return 1

@@ -1,4 +1,5 @@
 -- @include "make-ready"
+-- @include "count-event"
 -- Moves due delayed jobs and jobs whose lease ran out back to the ready set, at most `limit`
 -- of each, oldest first. An expired lease keeps its attempt count (the next delivery adds one)
 -- and loses its token, so the late worker can no longer ack. Returns how many jobs moved.
@@ -16,7 +17,7 @@ local function promoteDue(readyKey, delayedKey, leasedKey, metaKey, jobPrefix, n
       end
       redis.call('ZREM', source, unpack(ids))
       makeReady(readyKey, metaKey, ids, priorities, wakeChannel, queueName)
-      if source == leasedKey then redis.call('HINCRBY', metaKey, 'expiredLeases', #ids) end
+      if source == leasedKey then countEvent(metaKey, 'expiredLeases', #ids, now) end
       moved = moved + #ids
     end
   end
