@@ -28,6 +28,10 @@ export interface KeySpace {
   queues: string;
   /** Pub/sub channel on which scripts announce "queue went from empty to non-empty". */
   wakeChannel: string;
+  /** ZSET of registered worker ids; score = last heartbeat in ms (Redis clock). */
+  workers: string;
+  /** HASH describing one worker: name, host, pid, queues, what it is working on. */
+  worker(id: string): string;
   queue(name: string): QueueKeys;
   job(queue: string, id: string): string;
 }
@@ -47,6 +51,8 @@ export function createKeySpace(prefix: string): KeySpace {
   return {
     queues: `${prefix}:queues`,
     wakeChannel: `${prefix}:wake`,
+    workers: `${prefix}:workers`,
+    worker: (id) => `${prefix}:worker:${id}`,
     queue,
     job: (name, id) => `${queue(name).jobPrefix}${id}`,
   };

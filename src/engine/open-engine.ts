@@ -1,14 +1,19 @@
 import type { Redis } from "ioredis";
 import type { PresqueConfig } from "../config/config.ts";
 import { createEngine, type Engine } from "./create-engine.ts";
-import { createKeySpace } from "./keys.ts";
-import { createQueueRegistry } from "./queue-registry.ts";
+import { createKeySpace, type KeySpace } from "./keys.ts";
+import { createQueueRegistry, type QueueRegistry } from "./queue-registry.ts";
 import { startReaper } from "./reaper.ts";
 import { loadScripts } from "./script-loader.ts";
-import { createWakeHub } from "./wake-hub.ts";
+import { createWakeHub, type WakeHub } from "./wake-hub.ts";
 
 export interface OpenEngine {
   engine: Engine;
+  /** The parts the engine is built from, for modules that extend it (subscriptions, workers, stats). */
+  redis: Redis;
+  keys: KeySpace;
+  registry: QueueRegistry;
+  wakeHub: WakeHub;
   /** Runs one reaper pass now (tests, and a final pass is never needed: leases live in Redis). */
   sweep(): Promise<number>;
   /** Stops the reaper and the wake subscription; the command connection is the caller's. */
@@ -38,6 +43,10 @@ export async function openEngine(options: {
   });
   return {
     engine: createEngine({ redis, keys, registry, wakeHub, limits: config.limits }),
+    redis,
+    keys,
+    registry,
+    wakeHub,
     sweep: reaper.sweep,
     async close() {
       reaper.stop();
