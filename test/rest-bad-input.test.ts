@@ -59,8 +59,8 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
 
   it("bad queue names", async () => {
     for (const [name, message] of [
-      ["a%7Bb%7D", 'queue name "a{b}" may only contain A-Z a-z 0-9 _ . : -'],
-      ["sp%20ace", 'queue name "sp ace" may only contain A-Z a-z 0-9 _ . : -'],
+      ["a%7Bb%7D", 'queue name "a{b}" may only contain letters, digits, underscore, dot, colon and hyphen'],
+      ["sp%20ace", 'queue name "sp ace" may only contain letters, digits, underscore, dot, colon and hyphen'],
       ["x".repeat(17), "queue name is longer than 16 characters"],
       ["%E0%A4%A", 'path segment "%E0%A4%A" is not valid URL encoding'],
     ]) {
@@ -117,5 +117,21 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
       code: "invalid_argument",
       message: 'job id "abc" is not a job id',
     });
+  });
+});
+
+describe("numbers a double cannot hold", () => {
+  it("are refused at enqueue, so no consumer is ever handed a job it cannot decode", async () => {
+    for (const body of ['{"n":1e400}', `[${"9".repeat(400)}]`]) {
+      const answer = await curl("-X", "POST", `${url}/q/overflow`, "-d", body);
+      expect(answer.status).toBe(400);
+      expect(json(answer)).toEqual({
+        code: "invalid_argument",
+        message: "body has a number too large for a double: RPC consumers could not receive it",
+      });
+    }
+    expect(
+      (await curl("-X", "POST", `${url}/q/overflow`, "-d", '{"n":1e300, "m": 12345678901234567890}')).status,
+    ).toBe(201);
   });
 });

@@ -16,7 +16,7 @@ export function createValidator(limits: Limits) {
         throw invalidArgument(`queue name is longer than ${limits.maxQueueNameLength} characters`);
       }
       if (!queueNamePattern.test(name)) {
-        throw invalidArgument(`queue name ${JSON.stringify(name)} may only contain A-Z a-z 0-9 _ . : -`);
+        throw invalidArgument(`queue name ${JSON.stringify(name)} may only contain letters, digits, underscore, dot, colon and hyphen`);
       }
       return name;
     },

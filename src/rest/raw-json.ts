@@ -6,11 +6,23 @@ import { invalidArgument } from "../errors/presque-error.ts";
  */
 export function parseJsonBody(body: string): unknown {
   if (body.trim() === "") throw invalidArgument("body is empty: a job is any JSON value");
+  let value: unknown;
   try {
-    return JSON.parse(body);
+    value = JSON.parse(body);
   } catch (error) {
     throw invalidArgument(`body is not JSON: ${(error as Error).message}`);
   }
+  // Cheap test first: only a large exponent or a very long literal can overflow a double.
+  if (/[eE][+-]?\d{3}|\d{300}/.test(body) && !allNumbersFinite(value)) {
+    throw invalidArgument("body has a number too large for a double: RPC consumers could not receive it");
+  }
+  return value;
+}
+
+function allNumbersFinite(value: unknown): boolean {
+  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value !== "object" || value === null) return true;
+  return Object.values(value).every(allNumbersFinite);
 }
 
 /**

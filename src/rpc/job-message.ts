@@ -28,5 +28,10 @@ export function toJobMessage(job: JobView): Job {
 /** The JSON text stored for an RPC payload. */
 export function payloadText(payload: Value | undefined, what = "payload"): string {
   if (payload === undefined || payload.kind.case === undefined) throw invalidArgument(`${what} is missing`);
-  return JSON.stringify(toJson(ValueSchema, payload));
+  try {
+    return JSON.stringify(toJson(ValueSchema, payload));
+  } catch (error) {
+    // e.g. NaN or Infinity in a number_value, which binary clients can send and JSON cannot hold
+    throw invalidArgument(`${what} is not valid JSON (${(error as Error).message})`);
+  }
 }
