@@ -122,6 +122,7 @@ describe("delays and priorities", () => {
     await engine.enqueue("keep-prio", ['"routine"']);
     await engine.nack("keep-prio", urgent?.id as string, urgent?.leaseToken as string, {
       error: "try again",
+      delayMs: 0,
     });
     const { jobs } = await engine.fetch("keep-prio", { count: 2, leaseMs: 0 });
     expect(jobs.map((job) => job.payload)).toEqual(['"urgent"', '"routine"']);

@@ -76,7 +76,11 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
       ["priority=high", 'query parameter priority must be a number, got "high"'],
       ["priority=1.5", "priority must be an integer from -1000 to 1000"],
       ["priority=5000", "priority must be an integer from -1000 to 1000"],
-      ["delay=-1", "delay must be between 0 and 10 years"],
+      ["delay=-1", 'delay must be seconds or a duration like 250ms, 90s, 5m, 1h30m; got "-1"'],
+      ["delay=99999d", "delay must be between 0 and 10 years"],
+      ["run_at=tomorrow", 'run_at must be an RFC 3339 time like 2026-11-28T10:00:00Z; got "tomorrow"'],
+      ["delay=5&delayed=1700000000", "give one of delay, delayed and run_at"],
+      ["max_attempts=0", "max_attempts must be an integer from 1 to 1000"],
     ]) {
       const answer = await curl("-X", "POST", `${url}/q/badquery?${query}`, "-d", "{}");
       expect(answer.status).toBe(400);

@@ -80,7 +80,7 @@ describe("reliable mode: GET /q/:queue?lease=N", () => {
     expect(json(await curl(`${url}/j/expiry`))).toMatchObject({ expired_leases: 1, processed: 1 });
   });
 
-  it("a nack puts the job back at once with its error kept, and counts a failure", async () => {
+  it("a nack with delay 0 puts the job back at once with its error kept, and counts a failure", async () => {
     await curl("-X", "POST", `${url}/q/nack`, "-d", "7");
     const first = await lease("nack");
     const nacked = await curl(
@@ -90,9 +90,10 @@ describe("reliable mode: GET /q/:queue?lease=N", () => {
       "-H",
       `x-presque-lease-token: ${first.token}`,
       "-d",
-      '{"error":"smtp timeout"}',
+      '{"error":"smtp timeout","delay":0}',
     );
-    expect(nacked.status).toBe(204);
+    expect(nacked.status).toBe(200);
+    expect(json(nacked)).toMatchObject({ outcome: "retry" });
     expect(json(await curl(`${url}/q/nack/${first.id}`))).toMatchObject({
       state: "ready",
       last_error: "smtp timeout",

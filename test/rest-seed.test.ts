@@ -135,14 +135,3 @@ describe("DELETE /q/:queue", () => {
     expect(json(await curl(`${url}/j/purge`))).toMatchObject({ ready: 0, delayed: 0, in_flight: 0 });
   });
 });
-
-describe("GET /", () => {
-  it("shows the queues with their counts under a strict content security policy", async () => {
-    await curl("-X", "POST", `${url}/q/page-queue`, "-d", "{}");
-    const page = await curl(`${url}/`);
-    expect(page.status).toBe(200);
-    expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
-    expect(page.headers["content-security-policy"]).toContain("default-src 'none'");
-    expect(page.body).toContain(">page-queue</a>");
-  });
-});

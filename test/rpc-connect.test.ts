@@ -129,7 +129,7 @@ describe("Connect JSON over plain HTTP", () => {
     ]);
   });
 
-  it("a nacked job comes back on the next fetch with attempt 2", async () => {
+  it("a job nacked with delaySeconds 0 comes back on the next fetch with attempt 2", async () => {
     await enqueue("connect-json-nack", { n: 1 });
     const first = await fetchOne("connect-json-nack");
 
@@ -138,8 +138,9 @@ describe("Connect JSON over plain HTTP", () => {
       id: first.id,
       leaseToken: first.leaseToken,
       error: "smtp timeout",
+      delaySeconds: 0,
     });
-    expect(nacked).toMatchObject({ status: 200, body: {} });
+    expect(nacked).toMatchObject({ status: 200, body: { retryAt: expect.any(String) } });
 
     const second = await fetchOne("connect-json-nack");
     expect(second).toMatchObject({ id: first.id, attempt: 2, payload: { n: 1 } });
@@ -206,6 +207,7 @@ describe("Connect JSON over plain HTTP", () => {
       queue: "connect-json-stale",
       id: first.id,
       leaseToken: first.leaseToken,
+      delaySeconds: 0,
     });
     await fetchOne("connect-json-stale");
 
@@ -382,7 +384,7 @@ describe.each<[string, () => Transport]>([
     const { id } = await client.enqueue({ queue, payload: { kind: { case: "numberValue", value: 7 } } });
     const first = await client.fetch({ queue });
     const staleToken = first.jobs[0]?.leaseToken;
-    await client.nack({ queue, id, leaseToken: staleToken });
+    await client.nack({ queue, id, leaseToken: staleToken, delaySeconds: 0 });
     const second = await client.fetch({ queue });
     expect(second.jobs[0]?.id).toBe(id);
 

@@ -140,7 +140,13 @@ describe("presque over grpc-js", () => {
     });
     const first = await unary<{ jobs: Job[] }>(queueClient, "Fetch", { queue });
     const staleToken = first.jobs[0]?.leaseToken;
-    await unary(queueClient, "Nack", { queue, id, leaseToken: staleToken, error: "try again" });
+    await unary(queueClient, "Nack", {
+      queue,
+      id,
+      leaseToken: staleToken,
+      error: "try again",
+      delaySeconds: 0,
+    });
     const second = await unary<{ jobs: Job[] }>(queueClient, "Fetch", { queue });
     expect(second.jobs[0]).toMatchObject({ id, attempt: 2 });
 

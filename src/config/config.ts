@@ -13,7 +13,11 @@ export interface PresqueConfig {
   limits: Limits;
   /** Lease length when a consumer asks for a lease without a length. */
   defaultLeaseSeconds: number;
-  /** How often expired leases and due delayed jobs are looked for. */
+  /** How long an enqueue's idempotency key is remembered (a retry within it adds nothing). */
+  idempotencyWindowSeconds: number;
+  /** Refuse to start when Redis may silently lose jobs (eviction policy, no persistence). */
+  strict: boolean;
+  /** Longest the reaper waits between passes (it wakes sooner when something falls due). */
   reaperIntervalMs: number;
   /** How long SIGTERM waits for requests in flight before closing them. */
   shutdownGraceMs: number;
@@ -56,6 +60,8 @@ export const defaultConfig: PresqueConfig = {
     maxLeaseSeconds: 12 * 60 * 60,
   },
   defaultLeaseSeconds: 30,
+  idempotencyWindowSeconds: 24 * 60 * 60,
+  strict: false,
   reaperIntervalMs: 100,
   shutdownGraceMs: 10_000,
 };

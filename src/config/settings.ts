@@ -1,5 +1,6 @@
 import type { Limits, PresqueConfig, RedisTarget } from "./config.ts";
 import {
+  boolean,
   keyPrefix,
   listenPort,
   nonEmptyString,
@@ -15,6 +16,7 @@ export interface ConfigFlags {
   port?: number;
   host?: string;
   dataDir?: string;
+  strict?: boolean;
 }
 
 type TopLevelField = Exclude<keyof PresqueConfig, "limits" | "redis">;
@@ -87,6 +89,19 @@ export const settings: readonly Setting[] = [
     env: "PRESQUE_REAPER_INTERVAL_MS",
     value: positiveInteger,
     field: "reaperIntervalMs",
+  },
+  {
+    key: "idempotency_window_seconds",
+    env: "PRESQUE_IDEMPOTENCY_WINDOW_SECONDS",
+    value: positiveInteger,
+    field: "idempotencyWindowSeconds",
+  },
+  {
+    key: "strict",
+    env: "PRESQUE_STRICT",
+    flag: "strict",
+    value: boolean,
+    field: "strict",
   },
   {
     key: "shutdown_grace_ms",

@@ -32,6 +32,17 @@ function stringMatching(pattern: RegExp, expects: string): ValueParser<string> {
   return { expects, parse: (raw) => (typeof raw === "string" && pattern.test(raw) ? raw : undefined) };
 }
 
+/** true/false in YAML and flags; "true", "false", "1", "0" in the environment. */
+export const boolean: ValueParser<boolean> = {
+  expects: "must be true or false",
+  parse(raw) {
+    if (typeof raw === "boolean") return raw;
+    if (raw === "true" || raw === "1") return true;
+    if (raw === "false" || raw === "0") return false;
+    return undefined;
+  },
+};
+
 export const positiveInteger = integerIn(1, Number.MAX_SAFE_INTEGER, "must be a positive integer");
 export const nonNegativeInteger = integerIn(0, Number.MAX_SAFE_INTEGER, "must be an integer >= 0");
 export const listenPort = integerIn(0, 65535, "must be a port number (0-65535, 0 picks a free one)");

@@ -14,6 +14,16 @@ export interface QueueKeys {
   leased: string;
   /** HASH of queue state: counters, sequences, stopped flag. */
   meta: string;
+  /** HASH of this queue's settings (absent fields: presque's defaults, see queue-settings.ts). */
+  settings: string;
+  /** ZSET of dead letters; score = when the job died (ms). */
+  dead: string;
+  /** ZSET of finished jobs kept by the queue's retention; score = when it finished (ms). */
+  done: string;
+  /** HASH unique key → id of the queued or leased job holding it (presque's ?uniq=). */
+  unique: string;
+  /** Prefix of idempotency STRING keys (`${idemPrefix}${key}` → JSON ids), each with its window as TTL. */
+  idemPrefix: string;
   /**
    * HASH of the events counted in one minute (field = event, e.g. "enqueued"); expires after
    * ~65 minutes. Lua builds the same name as `meta .. ':m:' .. minute` (includes/count-event.lua).
@@ -44,6 +54,11 @@ export function createKeySpace(prefix: string): KeySpace {
       delayed: `${base}:delayed`,
       leased: `${base}:leased`,
       meta: `${base}:meta`,
+      settings: `${base}:settings`,
+      dead: `${base}:dead`,
+      done: `${base}:done`,
+      unique: `${base}:unique`,
+      idemPrefix: `${base}:idem:`,
       minuteStats: (minute) => `${base}:meta:m:${minute}`,
       jobPrefix: `${base}:job:`,
     };
@@ -56,4 +71,12 @@ export function createKeySpace(prefix: string): KeySpace {
     queue,
     job: (name, id) => `${queue(name).jobPrefix}${id}`,
   };
+}
+
+/**
+ * The keys and first arguments every queue script takes, in the order of lua/includes/queue.lua.
+ * The defaults JSON (ARGV[5]) is appended by the caller.
+ */
+export function queueScriptKeys(q: QueueKeys): string[] {
+  return [q.ready, q.delayed, q.leased, q.meta, q.settings, q.dead, q.done, q.unique];
 }

@@ -3,6 +3,8 @@ import type { PresqueConfig } from "../config/config.ts";
 import { createEngine, type Engine } from "./create-engine.ts";
 import { createKeySpace, type KeySpace } from "./keys.ts";
 import { createQueueRegistry, type QueueRegistry } from "./queue-registry.ts";
+import { createQueueScripts, type QueueScripts } from "./queue-scripts.ts";
+import { defaultQueueSettings } from "./queue-settings.ts";
 import { startReaper } from "./reaper.ts";
 import { loadScripts } from "./script-loader.ts";
 import { createWakeHub, type WakeHub } from "./wake-hub.ts";
@@ -12,13 +14,19 @@ export interface OpenEngine {
   /** The parts the engine is built from, for modules that extend it (subscriptions, workers, stats). */
   redis: Redis;
   keys: KeySpace;
+  scripts: QueueScripts;
   registry: QueueRegistry;
   wakeHub: WakeHub;
-  /** Runs one reaper pass now (tests, and a final pass is never needed: leases live in Redis). */
+  /** Runs one reaper pass now (tests; leases live in Redis, so no final pass is ever needed). */
   sweep(): Promise<number>;
   /** Stops the reaper and the wake subscription; the command connection is the caller's. */
   close(): Promise<void>;
 }
+
+export type EngineConfig = Pick<
+  PresqueConfig,
+  "prefix" | "limits" | "reaperIntervalMs" | "defaultLeaseSeconds" | "idempotencyWindowSeconds"
+>;
 
 /**
  * Wires an engine onto a Redis connection: scripts, the wake subscription (a duplicate
@@ -26,25 +34,38 @@ export interface OpenEngine {
  */
 export async function openEngine(options: {
   redis: Redis;
-  config: Pick<PresqueConfig, "prefix" | "limits" | "reaperIntervalMs">;
+  config: EngineConfig;
   onError: (error: unknown) => void;
 }): Promise<OpenEngine> {
   const { redis, config } = options;
   loadScripts(redis);
   const keys = createKeySpace(config.prefix);
+  const defaults = defaultQueueSettings(config.defaultLeaseSeconds * 1000);
+  const scripts = createQueueScripts(redis, keys, defaults);
   const registry = createQueueRegistry(redis, keys.queues);
   const wakeHub = await createWakeHub(redis.duplicate(), keys.wakeChannel);
   const reaper = startReaper({
+    scripts,
     redis,
-    keys,
     registry,
     intervalMs: config.reaperIntervalMs,
     onError: options.onError,
   });
-  return {
-    engine: createEngine({ redis, keys, registry, wakeHub, limits: config.limits }),
+  const engine = createEngine({
     redis,
     keys,
+    scripts,
+    registry,
+    wakeHub,
+    limits: config.limits,
+    defaults,
+    idempotencyWindowMs: config.idempotencyWindowSeconds * 1000,
+  });
+  return {
+    engine,
+    redis,
+    keys,
+    scripts,
     registry,
     wakeHub,
     sweep: reaper.sweep,

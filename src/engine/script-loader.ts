@@ -14,7 +14,12 @@ export type ScriptName =
   | "promoteDue"
   | "purgeQueue"
   | "setStopped"
-  | "getQueueInfo";
+  | "getQueueInfo"
+  | "releaseJobs"
+  | "beatWorker"
+  | "removeWorker"
+  | "redriveDead"
+  | "deleteDead";
 
 export interface Script {
   name: ScriptName;

@@ -6,14 +6,37 @@ export interface JobView {
   payload: string;
   /** Deliveries so far; this one included when the view comes from a fetch. */
   attempt: number;
+  /** Deliveries allowed before the job goes to dead letters. */
+  maxAttempts: number;
   enqueuedAt: number;
   priority: number;
-  state: "ready" | "delayed" | "leased";
+  state: JobState;
   /** Present while the job is leased. */
   leaseToken?: string;
   leaseDeadline?: number;
-  /** The error text of the last nack, if any. */
-  lastError?: string;
+  /** When a delayed job becomes ready. */
+  dueAt?: number;
+  /** "Must start by": past it, the job is dead instead of delivered. */
+  expiresAt?: number;
+  /** presque's ?uniq= key. */
+  unique?: string;
+  /** W3C trace context given at enqueue, handed to the worker. */
+  traceparent?: string;
+  /** One entry per failed attempt, oldest first (the most recent 50). */
+  errors: JobError[];
+  /** Why and when the job died (dead letters only). */
+  deadReason?: string;
+  diedAt?: number;
+  /** When it was acked (retained finished jobs only). */
+  finishedAt?: number;
+}
+
+export type JobState = "ready" | "delayed" | "leased" | "dead" | "done";
+
+export interface JobError {
+  attempt: number;
+  message: string;
+  at: number;
 }
 
 export interface EnqueueOptions {
@@ -21,15 +44,32 @@ export interface EnqueueOptions {
   priority?: number;
   /** Hold the jobs back this long before they become ready. */
   delayMs?: number;
+  /** Absolute due time (ms since the epoch); wins over delayMs. */
+  runAtMs?: number;
+  /** Deliveries before dead letters; default: the queue's setting. */
+  maxAttempts?: number;
+  /** "Must start by" (ms since the epoch). */
+  expiresAtMs?: number;
+  /** presque's ?uniq=: refused while a job with this key is queued or leased. */
+  unique?: string;
+  traceparent?: string;
+  /** A retried request with the same key within the window returns the first ids, adds nothing. */
+  idempotencyKey?: string;
   /** presque's PUT /q/: a worker re-queues a job that failed; counts a failure. */
   requeue?: boolean;
+}
+
+export interface EnqueueResult {
+  ids: string[];
+  /** True when the idempotency key was seen before: these are the first request's ids. */
+  duplicate: boolean;
 }
 
 export interface FetchOptions {
   /** At most this many jobs; default 1. */
   count?: number;
-  /** Lease length; 0 removes the jobs as they are fetched (at-most-once). */
-  leaseMs: number;
+  /** Lease length; 0 removes the jobs as they are fetched (at-most-once); "default" the queue's. */
+  leaseMs: number | "default";
   /** Long poll: wait up to this long for a job when none is ready. */
   waitMs?: number;
   /** Ends the wait early (client gone, server shutting down). */
@@ -43,18 +83,31 @@ export interface FetchResult {
 }
 
 export interface NackOptions {
+  /** Retry after this long instead of the queue's backoff. */
   delayMs?: number;
   error?: string;
+  /** False: straight to dead letters, whatever attempts remain. */
+  retryable?: boolean;
 }
+
+export type NackResult = { outcome: "retry"; dueAt: number } | { outcome: "dead"; reason: string };
 
 export interface QueueInfo {
   queue: string;
   ready: number;
   delayed: number;
   inFlight: number;
+  /** Dead letters kept now. */
+  dead: number;
+  /** Finished jobs kept by retention. */
+  done: number;
   stopped: boolean;
   enqueued: number;
   processed: number;
   failed: number;
   expiredLeases: number;
+  /** Jobs that ever went to dead letters. */
+  deadTotal: number;
+  /** Enqueue time of the job at the head of the ready set, if any. */
+  oldestReadyAt?: number;
 }

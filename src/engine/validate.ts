@@ -5,6 +5,7 @@ import { invalidArgument } from "../errors/presque-error.ts";
 const queueNamePattern = /^[A-Za-z0-9_.:-]+$/;
 const jobIdPattern = /^[1-9][0-9]{0,15}$/;
 export const maxPriority = 1000;
+const traceparentPattern = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const maxDelayMs = 10 * 365 * 24 * 3600 * 1000;
 
 /** The checks every edge shares, so REST and RPC answer bad input with the same words. */
@@ -16,7 +17,9 @@ export function createValidator(limits: Limits) {
         throw invalidArgument(`queue name is longer than ${limits.maxQueueNameLength} characters`);
       }
       if (!queueNamePattern.test(name)) {
-        throw invalidArgument(`queue name ${JSON.stringify(name)} may only contain letters, digits, underscore, dot, colon and hyphen`);
+        throw invalidArgument(
+          `queue name ${JSON.stringify(name)} may only contain letters, digits, underscore, dot, colon and hyphen`,
+        );
       }
       return name;
     },
@@ -43,6 +46,31 @@ export function createValidator(limits: Limits) {
         throw invalidArgument(`${what} must be between 0 and 10 years`);
       }
       return Math.round(delayMs);
+    },
+
+    /** An absolute time in ms since the epoch, within a sane range. */
+    timestamp(ms: number, what: string): number {
+      if (!Number.isFinite(ms) || ms < 0 || ms > Date.UTC(9999, 0))
+        throw invalidArgument(`${what} is not a valid time`);
+      return Math.round(ms);
+    },
+
+    maxAttempts(n: number): number {
+      if (!Number.isInteger(n) || n < 1 || n > 1000)
+        throw invalidArgument("max_attempts must be an integer from 1 to 1000");
+      return n;
+    },
+
+    /** A client-chosen key (unique key, idempotency key): 1 to 256 characters. */
+    optionalKey(key: string | undefined, what: string): string | undefined {
+      if (key === undefined) return undefined;
+      if (key.length === 0 || key.length > 256) throw invalidArgument(`${what} must be 1 to 256 characters`);
+      return key;
+    },
+
+    /** W3C trace context: a malformed header is dropped, as the spec asks, not refused. */
+    traceparent(value: string | undefined): string | undefined {
+      return value !== undefined && traceparentPattern.test(value) ? value : undefined;
     },
 
     batchSize(count: number, what: string): number {

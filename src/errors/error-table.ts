@@ -23,6 +23,10 @@ export function wireError(kind: ErrorKind): WireError {
       return { code: Code.Unimplemented, httpStatus: 405 };
     case "stale_lease": // someone else holds the job now: retrying will not help
       return { code: Code.FailedPrecondition, httpStatus: 409 };
+    case "already_exists": // presque's ?uniq=: a job with this key is queued or in flight
+      return { code: Code.AlreadyExists, httpStatus: 409 };
+    case "queue_full": // the queue's max_length: retry later
+      return { code: Code.ResourceExhausted, httpStatus: 429 };
     case "queue_stopped":
       return { code: Code.FailedPrecondition, httpStatus: 409 };
     case "unavailable": // Redis is unreachable: retry later

@@ -6,6 +6,8 @@ export type ErrorKind =
   | "route_not_found"
   | "method_not_allowed"
   | "stale_lease"
+  | "already_exists"
+  | "queue_full"
   | "queue_stopped"
   | "unavailable"
   | "internal";

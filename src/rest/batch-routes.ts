@@ -1,4 +1,5 @@
 import { PresqueError } from "../errors/presque-error.ts";
+import { enqueueParams } from "./enqueue-params.ts";
 import { readBody, sendEmpty, sendError, sendJson, sendText } from "./http-io.ts";
 import { numberParam, secondsParamMs } from "./query-params.ts";
 import { rawJobsOfBatch } from "./raw-json.ts";
@@ -15,11 +16,9 @@ export function registerBatchRoutes(router: RestRouter, deps: RestDeps): void {
     .on("POST", batchPath, async ({ req, res, params, query }) => {
       const queue = engine.validate.queueName(params[0] as string);
       const jobs = rawJobsOfBatch(await readBody(req, deps.maxBodyBytes));
-      const ids = await engine.enqueue(queue, jobs, {
-        priority: numberParam(query, "priority"),
-        delayMs: secondsParamMs(query, "delay"),
-      });
-      sendJson(res, 201, { queue, ids });
+      const result = await engine.enqueueJobs(queue, jobs, enqueueParams(req, query));
+      const replay: Record<string, string> = result.duplicate ? { "idempotent-replayed": "true" } : {};
+      sendJson(res, result.duplicate ? 200 : 201, { queue, ids: result.ids }, replay);
     })
     .on("GET", batchPath, async ({ res, params, query }) => {
       const queue = params[0] as string;

@@ -3,8 +3,10 @@ import { readBody, sendJson } from "./http-io.ts";
 import { parseJsonBody } from "./raw-json.ts";
 import type { RestDeps } from "./rest-deps.ts";
 import type { RestRouter } from "./router.ts";
+import { settingsJson, settingsUpdate } from "./settings-json.ts";
 
 const controlPath = /^\/control\/([^/]+)$/;
+const settingsPath = /^\/control\/([^/]+)\/settings$/;
 
 /** presque's /control/: stop a queue (it keeps accepting jobs, hands none out) or start it again. */
 export function registerControlRoutes(router: RestRouter, deps: RestDeps): void {
@@ -28,5 +30,18 @@ export function registerControlRoutes(router: RestRouter, deps: RestDeps): void 
       }
       await engine.setStopped(queue, status === "stop");
       sendJson(res, 200, { ...answer(queue, status === "stop"), response: "updated" });
+    })
+    .on("GET", settingsPath, async ({ res, params }) => {
+      const queue = params[0] as string;
+      sendJson(res, 200, { queue, settings: settingsJson(await engine.getSettings(queue)) });
+    })
+    .on("POST", settingsPath, async ({ req, res, params }) => {
+      const queue = params[0] as string;
+      const body = parseJsonBody(await readBody(req, deps.maxBodyBytes));
+      if (typeof body !== "object" || body === null || Array.isArray(body)) {
+        throw invalidArgument('body must be {"max_attempts": 5, ...}; null resets a setting');
+      }
+      const settings = await engine.updateSettings(queue, settingsUpdate(body as Record<string, unknown>));
+      sendJson(res, 200, { queue, settings: settingsJson(settings) });
     });
 }

@@ -9,11 +9,24 @@ export function jobEnvelopeJson(job: JobView): string {
     queue: job.queue,
     state: job.state,
     attempt: job.attempt,
+    max_attempts: job.maxAttempts,
     priority: job.priority,
     enqueued_at: iso(job.enqueuedAt),
+    due_at: iso(job.dueAt),
+    expires_at: iso(job.expiresAt),
     lease_token: job.leaseToken,
     lease_deadline: iso(job.leaseDeadline),
-    last_error: job.lastError,
+    unique_key: job.unique,
+    traceparent: job.traceparent,
+    last_error: job.errors.at(-1)?.message,
+    errors: job.errors.map((error) => ({
+      attempt: error.attempt,
+      message: error.message,
+      at: iso(error.at),
+    })),
+    dead_reason: job.deadReason,
+    died_at: iso(job.diedAt),
+    finished_at: iso(job.finishedAt),
   });
   return `${envelope.slice(0, -1)},"payload":${job.payload}}`;
 }
@@ -24,8 +37,10 @@ export function jobHeaders(job: JobView): Record<string, string> {
     "x-presque-job-id": job.id,
     "x-presque-queue": job.queue,
     "x-presque-attempt": String(job.attempt),
+    "x-presque-max-attempts": String(job.maxAttempts),
     "x-presque-enqueued-at": iso(job.enqueuedAt) as string,
   };
+  if (job.traceparent !== undefined) headers.traceparent = job.traceparent;
   if (job.leaseToken !== undefined) {
     headers["x-presque-lease-token"] = job.leaseToken;
     headers["x-presque-lease-deadline"] = iso(job.leaseDeadline) as string;

@@ -1,7 +1,8 @@
 import { PresqueError } from "../errors/presque-error.ts";
+import { enqueueParams } from "./enqueue-params.ts";
 import { readBody, sendEmpty, sendError, sendJson, sendText } from "./http-io.ts";
 import { jobEnvelopeJson, jobHeaders, jobPath } from "./job-json.ts";
-import { leaseTokenOf, numberParam, secondsParamMs } from "./query-params.ts";
+import { leaseTokenOf, secondsParamMs } from "./query-params.ts";
 import { parseJsonBody } from "./raw-json.ts";
 import { type RestDeps, requestSignal } from "./rest-deps.ts";
 import type { RestContext, RestRouter } from "./router.ts";
@@ -19,12 +20,11 @@ export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
       const queue = engine.validate.queueName(params[0] as string);
       const body = await readBody(req, deps.maxBodyBytes);
       parseJsonBody(body);
-      const [id] = await engine.enqueue(queue, [body], {
-        requeue,
-        priority: numberParam(query, "priority"),
-        delayMs: secondsParamMs(query, "delay"),
-      });
-      sendJson(res, 201, { id, queue }, { location: jobPath(queue, id as string) });
+      const result = await engine.enqueueJobs(queue, [body], { ...enqueueParams(req, query), requeue });
+      const id = result.ids[0] as string;
+      // A replay of an idempotent request answers like the first one, marked as such.
+      const replay: Record<string, string> = result.duplicate ? { "idempotent-replayed": "true" } : {};
+      sendJson(res, result.duplicate ? 200 : 201, { id, queue }, { location: jobPath(queue, id), ...replay });
     };
 
   router
@@ -57,18 +57,30 @@ export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
     })
     .on("POST", /^\/q\/([^/]+)\/([^/]+)\/nack$/, async ({ req, res, params, query }) => {
       const body = await readBody(req, deps.maxBodyBytes);
-      const details = (body.trim() === "" ? {} : parseJsonBody(body)) as { error?: unknown; delay?: unknown };
+      const details = (body.trim() === "" ? {} : parseJsonBody(body)) as {
+        error?: unknown;
+        delay?: unknown;
+        retryable?: unknown;
+      };
       if (typeof details !== "object" || details === null) throw invalidNack();
       if (details.error !== undefined && typeof details.error !== "string") throw invalidNack();
       if (details.delay !== undefined && typeof details.delay !== "number") throw invalidNack();
-      await engine.nack(params[0] as string, params[1] as string, leaseTokenOf(req, query), {
+      if (details.retryable !== undefined && typeof details.retryable !== "boolean") throw invalidNack();
+      const result = await engine.nack(params[0] as string, params[1] as string, leaseTokenOf(req, query), {
         error: details.error,
         delayMs: details.delay === undefined ? secondsParamMs(query, "delay") : details.delay * 1000,
+        retryable: details.retryable,
       });
-      sendEmpty(res, 204);
+      sendJson(
+        res,
+        200,
+        result.outcome === "dead"
+          ? { outcome: "dead", reason: result.reason }
+          : { outcome: "retry", retry_at: new Date(result.dueAt).toISOString() },
+      );
     })
     .on("POST", /^\/q\/([^/]+)\/([^/]+)\/extend$/, async ({ req, res, params, query }) => {
-      const leaseMs = secondsParamMs(query, "lease") ?? deps.defaultLeaseMs;
+      const leaseMs = secondsParamMs(query, "lease") ?? "default";
       const job = await engine.extendLease(
         params[0] as string,
         params[1] as string,
@@ -80,4 +92,7 @@ export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
 }
 
 const invalidNack = () =>
-  new PresqueError("invalid_argument", 'nack body must be {"error": "why", "delay": seconds}, both optional');
+  new PresqueError(
+    "invalid_argument",
+    'nack body must be {"error": "why", "delay": seconds, "retryable": false}, each optional',
+  );

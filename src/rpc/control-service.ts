@@ -1,6 +1,7 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { ControlService } from "../../gen/presque/v1/control_service_pb.ts";
 import type { Engine } from "../engine/create-engine.ts";
+import { fromSettingsUpdate, toSettingsMessage } from "./settings-message.ts";
 
 /** presque.v1.ControlService on the engine. */
 export function createControlService({ engine }: { engine: Engine }): ServiceImpl<typeof ControlService> {
@@ -19,6 +20,13 @@ export function createControlService({ engine }: { engine: Engine }): ServiceImp
     },
     async purgeQueue(req) {
       return { purged: BigInt(await engine.purge(req.queue)) };
+    },
+    async getQueueSettings(req) {
+      return { settings: toSettingsMessage(await engine.getSettings(req.queue)) };
+    },
+    async updateQueueSettings(req) {
+      const settings = await engine.updateSettings(req.queue, fromSettingsUpdate(req.settings, req.reset));
+      return { settings: toSettingsMessage(settings) };
     },
   };
 }

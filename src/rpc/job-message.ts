@@ -1,5 +1,11 @@
 import { create, fromJson, type JsonValue, toJson } from "@bufbuild/protobuf";
-import { timestampFromMs, type Value, ValueSchema } from "@bufbuild/protobuf/wkt";
+import {
+  type Timestamp,
+  timestampFromMs,
+  timestampMs,
+  type Value,
+  ValueSchema,
+} from "@bufbuild/protobuf/wkt";
 import { type Job, JobSchema, JobState } from "../../gen/presque/v1/job_pb.ts";
 import type { JobView } from "../engine/types.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
@@ -8,7 +14,11 @@ const states: Record<JobView["state"], JobState> = {
   ready: JobState.READY,
   delayed: JobState.DELAYED,
   leased: JobState.LEASED,
+  dead: JobState.DEAD,
+  done: JobState.DONE,
 };
+
+const time = (ms: number | undefined) => (ms === undefined ? undefined : timestampFromMs(ms));
 
 /** The RPC view of a job: the stored JSON text decoded into a google.protobuf.Value. */
 export function toJobMessage(job: JobView): Job {
@@ -17,11 +27,24 @@ export function toJobMessage(job: JobView): Job {
     queue: job.queue,
     payload: fromJson(ValueSchema, JSON.parse(job.payload) as JsonValue),
     attempt: job.attempt,
+    maxAttempts: job.maxAttempts,
     enqueuedAt: timestampFromMs(job.enqueuedAt),
     leaseToken: job.leaseToken ?? "",
-    leaseDeadline: job.leaseDeadline === undefined ? undefined : timestampFromMs(job.leaseDeadline),
+    leaseDeadline: time(job.leaseDeadline),
     priority: job.priority,
     state: states[job.state],
+    errors: job.errors.map((error) => ({
+      attempt: error.attempt,
+      message: error.message,
+      at: timestampFromMs(error.at),
+    })),
+    dueAt: time(job.dueAt),
+    expiresAt: time(job.expiresAt),
+    uniqueKey: job.unique ?? "",
+    traceparent: job.traceparent ?? "",
+    deadReason: job.deadReason ?? "",
+    diedAt: time(job.diedAt),
+    finishedAt: time(job.finishedAt),
   });
 }
 
@@ -35,3 +58,10 @@ export function payloadText(payload: Value | undefined, what = "payload"): strin
     throw invalidArgument(`${what} is not valid JSON (${(error as Error).message})`);
   }
 }
+
+/** An optional Timestamp as ms since the epoch. */
+export const optionalMs = (timestamp: Timestamp | undefined) =>
+  timestamp === undefined ? undefined : Number(timestampMs(timestamp));
+
+/** Empty strings are proto3's "not set". */
+export const optionalText = (text: string) => (text === "" ? undefined : text);

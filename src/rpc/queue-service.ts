@@ -1,46 +1,57 @@
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
-import type { QueueService } from "../../gen/presque/v1/queue_service_pb.ts";
+import type {
+  EnqueueOptions as ProtoEnqueueOptions,
+  QueueService,
+} from "../../gen/presque/v1/queue_service_pb.ts";
 import type { Engine } from "../engine/create-engine.ts";
-import { payloadText, toJobMessage } from "./job-message.ts";
+import type { EnqueueOptions } from "../engine/types.ts";
+import { optionalMs, optionalText, payloadText, toJobMessage } from "./job-message.ts";
 
 export interface QueueServiceDeps {
   engine: Engine;
-  defaultLeaseMs: number;
   /** Aborted at shutdown, so long polls end at once. */
   shutdownSignal: AbortSignal;
 }
 
 const secondsToMs = (seconds: number | undefined) => Math.round((seconds ?? 0) * 1000);
 
+function enqueueOptions(options: ProtoEnqueueOptions | undefined): EnqueueOptions {
+  return {
+    priority: options?.priority,
+    delayMs: secondsToMs(options?.delaySeconds),
+    runAtMs: optionalMs(options?.runAt),
+    maxAttempts: options?.maxAttempts || undefined,
+    expiresAtMs: optionalMs(options?.expiresAt),
+    unique: optionalText(options?.uniqueKey ?? ""),
+    idempotencyKey: optionalText(options?.idempotencyKey ?? ""),
+    traceparent: optionalText(options?.traceparent ?? ""),
+  };
+}
+
 /** presque.v1.QueueService on the engine: translation only, no queue logic. */
 export function createQueueService({
   engine,
-  defaultLeaseMs,
   shutdownSignal,
 }: QueueServiceDeps): ServiceImpl<typeof QueueService> {
   return {
     async enqueue(req) {
-      const [id] = await engine.enqueue(req.queue, [payloadText(req.payload)], {
-        priority: req.options?.priority,
-        delayMs: secondsToMs(req.options?.delaySeconds),
+      const result = await engine.enqueueJobs(req.queue, [payloadText(req.payload)], {
+        ...enqueueOptions(req.options),
         requeue: req.requeue,
       });
-      return { id };
+      return { id: result.ids[0], duplicate: result.duplicate };
     },
 
     async enqueueBatch(req) {
       const payloads = req.payloads.map((payload, i) => payloadText(payload, `payloads[${i}]`));
-      const ids = await engine.enqueue(req.queue, payloads, {
-        priority: req.options?.priority,
-        delayMs: secondsToMs(req.options?.delaySeconds),
-      });
-      return { ids };
+      return engine.enqueueJobs(req.queue, payloads, enqueueOptions(req.options));
     },
 
     async fetch(req, ctx) {
       const result = await engine.fetch(req.queue, {
         count: req.maxJobs || 1,
-        leaseMs: req.autoAck ? 0 : secondsToMs(req.leaseSeconds) || defaultLeaseMs,
+        leaseMs: req.autoAck ? 0 : secondsToMs(req.leaseSeconds) || "default",
         waitMs: secondsToMs(req.waitSeconds),
         signal: AbortSignal.any([ctx.signal, shutdownSignal]),
       });
@@ -53,15 +64,18 @@ export function createQueueService({
     },
 
     async nack(req) {
-      await engine.nack(req.queue, req.id, req.leaseToken, {
+      const result = await engine.nack(req.queue, req.id, req.leaseToken, {
         error: req.error,
-        delayMs: secondsToMs(req.delaySeconds),
+        delayMs: req.delaySeconds === undefined ? undefined : secondsToMs(req.delaySeconds),
+        retryable: req.retryable,
       });
-      return {};
+      return result.outcome === "dead"
+        ? { dead: true, deadReason: result.reason }
+        : { dead: false, retryAt: timestampFromMs(result.dueAt) };
     },
 
     async extendLease(req) {
-      const leaseMs = secondsToMs(req.leaseSeconds) || defaultLeaseMs;
+      const leaseMs = secondsToMs(req.leaseSeconds) || "default";
       return { job: toJobMessage(await engine.extendLease(req.queue, req.id, req.leaseToken, leaseMs)) };
     },
 

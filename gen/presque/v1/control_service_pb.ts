@@ -10,7 +10,167 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file presque/v1/control_service.proto.
  */
 export const file_presque_v1_control_service: GenFile = /*@__PURE__*/
-  fileDesc("CiBwcmVzcXVlL3YxL2NvbnRyb2xfc2VydmljZS5wcm90bxIKcHJlc3F1ZS52MSIhChBTdG9wUXVldWVSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJIhMKEVN0b3BRdWV1ZVJlc3BvbnNlIiIKEVN0YXJ0UXVldWVSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJIhQKElN0YXJ0UXVldWVSZXNwb25zZSInChZHZXRRdWV1ZUNvbnRyb2xSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJIjkKF0dldFF1ZXVlQ29udHJvbFJlc3BvbnNlEg0KBXF1ZXVlGAEgASgJEg8KB3N0b3BwZWQYAiABKAgiIgoRUHVyZ2VRdWV1ZVJlcXVlc3QSDQoFcXVldWUYASABKAkiJAoSUHVyZ2VRdWV1ZVJlc3BvbnNlEg4KBnB1cmdlZBgBIAEoBDLVAgoOQ29udHJvbFNlcnZpY2USSAoJU3RvcFF1ZXVlEhwucHJlc3F1ZS52MS5TdG9wUXVldWVSZXF1ZXN0Gh0ucHJlc3F1ZS52MS5TdG9wUXVldWVSZXNwb25zZRJLCgpTdGFydFF1ZXVlEh0ucHJlc3F1ZS52MS5TdGFydFF1ZXVlUmVxdWVzdBoeLnByZXNxdWUudjEuU3RhcnRRdWV1ZVJlc3BvbnNlEl8KD0dldFF1ZXVlQ29udHJvbBIiLnByZXNxdWUudjEuR2V0UXVldWVDb250cm9sUmVxdWVzdBojLnByZXNxdWUudjEuR2V0UXVldWVDb250cm9sUmVzcG9uc2UiA5ACARJLCgpQdXJnZVF1ZXVlEh0ucHJlc3F1ZS52MS5QdXJnZVF1ZXVlUmVxdWVzdBoeLnByZXNxdWUudjEuUHVyZ2VRdWV1ZVJlc3BvbnNlYgZwcm90bzM");
+  fileDesc("CiBwcmVzcXVlL3YxL2NvbnRyb2xfc2VydmljZS5wcm90bxIKcHJlc3F1ZS52MSKdBAoNUXVldWVTZXR0aW5ncxIXCgptYXhfbGVuZ3RoGAEgASgNSACIAQESIgoVZGVmYXVsdF9sZWFzZV9zZWNvbmRzGAIgASgBSAGIAQESGQoMbWF4X2F0dGVtcHRzGAMgASgNSAKIAQESFAoHYmFja29mZhgEIAEoCUgDiAEBEiEKFGJhY2tvZmZfYmFzZV9zZWNvbmRzGAUgASgBSASIAQESIAoTYmFja29mZl9tYXhfc2Vjb25kcxgGIAEoAUgFiAEBEiEKFGtlZXBfY29tcGxldGVkX2NvdW50GAcgASgNSAaIAQESIwoWa2VlcF9jb21wbGV0ZWRfc2Vjb25kcxgIIAEoAUgHiAEBEhwKD2tlZXBfZGVhZF9jb3VudBgJIAEoDUgIiAEBEh4KEWtlZXBfZGVhZF9zZWNvbmRzGAogASgBSAmIAQFCDQoLX21heF9sZW5ndGhCGAoWX2RlZmF1bHRfbGVhc2Vfc2Vjb25kc0IPCg1fbWF4X2F0dGVtcHRzQgoKCF9iYWNrb2ZmQhcKFV9iYWNrb2ZmX2Jhc2Vfc2Vjb25kc0IWChRfYmFja29mZl9tYXhfc2Vjb25kc0IXChVfa2VlcF9jb21wbGV0ZWRfY291bnRCGQoXX2tlZXBfY29tcGxldGVkX3NlY29uZHNCEgoQX2tlZXBfZGVhZF9jb3VudEIUChJfa2VlcF9kZWFkX3NlY29uZHMiKAoXR2V0UXVldWVTZXR0aW5nc1JlcXVlc3QSDQoFcXVldWUYASABKAkiRwoYR2V0UXVldWVTZXR0aW5nc1Jlc3BvbnNlEisKCHNldHRpbmdzGAEgASgLMhkucHJlc3F1ZS52MS5RdWV1ZVNldHRpbmdzImcKGlVwZGF0ZVF1ZXVlU2V0dGluZ3NSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEisKCHNldHRpbmdzGAIgASgLMhkucHJlc3F1ZS52MS5RdWV1ZVNldHRpbmdzEg0KBXJlc2V0GAMgAygJIkoKG1VwZGF0ZVF1ZXVlU2V0dGluZ3NSZXNwb25zZRIrCghzZXR0aW5ncxgBIAEoCzIZLnByZXNxdWUudjEuUXVldWVTZXR0aW5ncyIhChBTdG9wUXVldWVSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJIhMKEVN0b3BRdWV1ZVJlc3BvbnNlIiIKEVN0YXJ0UXVldWVSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJIhQKElN0YXJ0UXVldWVSZXNwb25zZSInChZHZXRRdWV1ZUNvbnRyb2xSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJIjkKF0dldFF1ZXVlQ29udHJvbFJlc3BvbnNlEg0KBXF1ZXVlGAEgASgJEg8KB3N0b3BwZWQYAiABKAgiIgoRUHVyZ2VRdWV1ZVJlcXVlc3QSDQoFcXVldWUYASABKAkiJAoSUHVyZ2VRdWV1ZVJlc3BvbnNlEg4KBnB1cmdlZBgBIAEoBDKhBAoOQ29udHJvbFNlcnZpY2USSAoJU3RvcFF1ZXVlEhwucHJlc3F1ZS52MS5TdG9wUXVldWVSZXF1ZXN0Gh0ucHJlc3F1ZS52MS5TdG9wUXVldWVSZXNwb25zZRJLCgpTdGFydFF1ZXVlEh0ucHJlc3F1ZS52MS5TdGFydFF1ZXVlUmVxdWVzdBoeLnByZXNxdWUudjEuU3RhcnRRdWV1ZVJlc3BvbnNlEl8KD0dldFF1ZXVlQ29udHJvbBIiLnByZXNxdWUudjEuR2V0UXVldWVDb250cm9sUmVxdWVzdBojLnByZXNxdWUudjEuR2V0UXVldWVDb250cm9sUmVzcG9uc2UiA5ACARJLCgpQdXJnZVF1ZXVlEh0ucHJlc3F1ZS52MS5QdXJnZVF1ZXVlUmVxdWVzdBoeLnByZXNxdWUudjEuUHVyZ2VRdWV1ZVJlc3BvbnNlEmIKEEdldFF1ZXVlU2V0dGluZ3MSIy5wcmVzcXVlLnYxLkdldFF1ZXVlU2V0dGluZ3NSZXF1ZXN0GiQucHJlc3F1ZS52MS5HZXRRdWV1ZVNldHRpbmdzUmVzcG9uc2UiA5ACARJmChNVcGRhdGVRdWV1ZVNldHRpbmdzEiYucHJlc3F1ZS52MS5VcGRhdGVRdWV1ZVNldHRpbmdzUmVxdWVzdBonLnByZXNxdWUudjEuVXBkYXRlUXVldWVTZXR0aW5nc1Jlc3BvbnNlYgZwcm90bzM");
+
+/**
+ * Per-queue settings, stored in Redis. In an update, an absent field is left as it is.
+ *
+ * @generated from message presque.v1.QueueSettings
+ */
+export type QueueSettings = Message<"presque.v1.QueueSettings"> & {
+  /**
+   * Most waiting (ready + delayed) jobs; 0 = no limit. Past it, enqueue is RESOURCE_EXHAUSTED (429).
+   *
+   * @generated from field: optional uint32 max_length = 1;
+   */
+  maxLength?: number | undefined;
+
+  /**
+   * Lease when a consumer asks for one without a length.
+   *
+   * @generated from field: optional double default_lease_seconds = 2;
+   */
+  defaultLeaseSeconds?: number | undefined;
+
+  /**
+   * Deliveries before a failing job goes to dead letters (a job may carry its own).
+   *
+   * @generated from field: optional uint32 max_attempts = 3;
+   */
+  maxAttempts?: number | undefined;
+
+  /**
+   * "exponential" (with jitter, the default), "fixed" or "none".
+   *
+   * @generated from field: optional string backoff = 4;
+   */
+  backoff?: string | undefined;
+
+  /**
+   * Exponential: the first retry delay, doubling each attempt. Fixed: the delay.
+   *
+   * @generated from field: optional double backoff_base_seconds = 5;
+   */
+  backoffBaseSeconds?: number | undefined;
+
+  /**
+   * Exponential: the longest retry delay.
+   *
+   * @generated from field: optional double backoff_max_seconds = 6;
+   */
+  backoffMaxSeconds?: number | undefined;
+
+  /**
+   * Finished jobs kept for inspection (0, the default: acked jobs are deleted).
+   *
+   * @generated from field: optional uint32 keep_completed_count = 7;
+   */
+  keepCompletedCount?: number | undefined;
+
+  /**
+   * @generated from field: optional double keep_completed_seconds = 8;
+   */
+  keepCompletedSeconds?: number | undefined;
+
+  /**
+   * Dead letters kept: at most this many, for at most this long.
+   *
+   * @generated from field: optional uint32 keep_dead_count = 9;
+   */
+  keepDeadCount?: number | undefined;
+
+  /**
+   * @generated from field: optional double keep_dead_seconds = 10;
+   */
+  keepDeadSeconds?: number | undefined;
+};
+
+/**
+ * Describes the message presque.v1.QueueSettings.
+ * Use `create(QueueSettingsSchema)` to create a new message.
+ */
+export const QueueSettingsSchema: GenMessage<QueueSettings> = /*@__PURE__*/
+  messageDesc(file_presque_v1_control_service, 0);
+
+/**
+ * @generated from message presque.v1.GetQueueSettingsRequest
+ */
+export type GetQueueSettingsRequest = Message<"presque.v1.GetQueueSettingsRequest"> & {
+  /**
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+};
+
+/**
+ * Describes the message presque.v1.GetQueueSettingsRequest.
+ * Use `create(GetQueueSettingsRequestSchema)` to create a new message.
+ */
+export const GetQueueSettingsRequestSchema: GenMessage<GetQueueSettingsRequest> = /*@__PURE__*/
+  messageDesc(file_presque_v1_control_service, 1);
+
+/**
+ * @generated from message presque.v1.GetQueueSettingsResponse
+ */
+export type GetQueueSettingsResponse = Message<"presque.v1.GetQueueSettingsResponse"> & {
+  /**
+   * @generated from field: presque.v1.QueueSettings settings = 1;
+   */
+  settings?: QueueSettings | undefined;
+};
+
+/**
+ * Describes the message presque.v1.GetQueueSettingsResponse.
+ * Use `create(GetQueueSettingsResponseSchema)` to create a new message.
+ */
+export const GetQueueSettingsResponseSchema: GenMessage<GetQueueSettingsResponse> = /*@__PURE__*/
+  messageDesc(file_presque_v1_control_service, 2);
+
+/**
+ * @generated from message presque.v1.UpdateQueueSettingsRequest
+ */
+export type UpdateQueueSettingsRequest = Message<"presque.v1.UpdateQueueSettingsRequest"> & {
+  /**
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+
+  /**
+   * @generated from field: presque.v1.QueueSettings settings = 2;
+   */
+  settings?: QueueSettings | undefined;
+
+  /**
+   * Names of settings (as in QueueSettings, e.g. "max_length") to set back to the default.
+   *
+   * @generated from field: repeated string reset = 3;
+   */
+  reset: string[];
+};
+
+/**
+ * Describes the message presque.v1.UpdateQueueSettingsRequest.
+ * Use `create(UpdateQueueSettingsRequestSchema)` to create a new message.
+ */
+export const UpdateQueueSettingsRequestSchema: GenMessage<UpdateQueueSettingsRequest> = /*@__PURE__*/
+  messageDesc(file_presque_v1_control_service, 3);
+
+/**
+ * @generated from message presque.v1.UpdateQueueSettingsResponse
+ */
+export type UpdateQueueSettingsResponse = Message<"presque.v1.UpdateQueueSettingsResponse"> & {
+  /**
+   * @generated from field: presque.v1.QueueSettings settings = 1;
+   */
+  settings?: QueueSettings | undefined;
+};
+
+/**
+ * Describes the message presque.v1.UpdateQueueSettingsResponse.
+ * Use `create(UpdateQueueSettingsResponseSchema)` to create a new message.
+ */
+export const UpdateQueueSettingsResponseSchema: GenMessage<UpdateQueueSettingsResponse> = /*@__PURE__*/
+  messageDesc(file_presque_v1_control_service, 4);
 
 /**
  * @generated from message presque.v1.StopQueueRequest
@@ -27,7 +187,7 @@ export type StopQueueRequest = Message<"presque.v1.StopQueueRequest"> & {
  * Use `create(StopQueueRequestSchema)` to create a new message.
  */
 export const StopQueueRequestSchema: GenMessage<StopQueueRequest> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 0);
+  messageDesc(file_presque_v1_control_service, 5);
 
 /**
  * @generated from message presque.v1.StopQueueResponse
@@ -40,7 +200,7 @@ export type StopQueueResponse = Message<"presque.v1.StopQueueResponse"> & {
  * Use `create(StopQueueResponseSchema)` to create a new message.
  */
 export const StopQueueResponseSchema: GenMessage<StopQueueResponse> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 1);
+  messageDesc(file_presque_v1_control_service, 6);
 
 /**
  * @generated from message presque.v1.StartQueueRequest
@@ -57,7 +217,7 @@ export type StartQueueRequest = Message<"presque.v1.StartQueueRequest"> & {
  * Use `create(StartQueueRequestSchema)` to create a new message.
  */
 export const StartQueueRequestSchema: GenMessage<StartQueueRequest> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 2);
+  messageDesc(file_presque_v1_control_service, 7);
 
 /**
  * @generated from message presque.v1.StartQueueResponse
@@ -70,7 +230,7 @@ export type StartQueueResponse = Message<"presque.v1.StartQueueResponse"> & {
  * Use `create(StartQueueResponseSchema)` to create a new message.
  */
 export const StartQueueResponseSchema: GenMessage<StartQueueResponse> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 3);
+  messageDesc(file_presque_v1_control_service, 8);
 
 /**
  * @generated from message presque.v1.GetQueueControlRequest
@@ -87,7 +247,7 @@ export type GetQueueControlRequest = Message<"presque.v1.GetQueueControlRequest"
  * Use `create(GetQueueControlRequestSchema)` to create a new message.
  */
 export const GetQueueControlRequestSchema: GenMessage<GetQueueControlRequest> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 4);
+  messageDesc(file_presque_v1_control_service, 9);
 
 /**
  * @generated from message presque.v1.GetQueueControlResponse
@@ -109,7 +269,7 @@ export type GetQueueControlResponse = Message<"presque.v1.GetQueueControlRespons
  * Use `create(GetQueueControlResponseSchema)` to create a new message.
  */
 export const GetQueueControlResponseSchema: GenMessage<GetQueueControlResponse> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 5);
+  messageDesc(file_presque_v1_control_service, 10);
 
 /**
  * @generated from message presque.v1.PurgeQueueRequest
@@ -126,7 +286,7 @@ export type PurgeQueueRequest = Message<"presque.v1.PurgeQueueRequest"> & {
  * Use `create(PurgeQueueRequestSchema)` to create a new message.
  */
 export const PurgeQueueRequestSchema: GenMessage<PurgeQueueRequest> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 6);
+  messageDesc(file_presque_v1_control_service, 11);
 
 /**
  * @generated from message presque.v1.PurgeQueueResponse
@@ -145,7 +305,7 @@ export type PurgeQueueResponse = Message<"presque.v1.PurgeQueueResponse"> & {
  * Use `create(PurgeQueueResponseSchema)` to create a new message.
  */
 export const PurgeQueueResponseSchema: GenMessage<PurgeQueueResponse> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 7);
+  messageDesc(file_presque_v1_control_service, 12);
 
 /**
  * Operating queues. REST: /control/{queue} and DELETE /q/{queue}.
@@ -192,6 +352,26 @@ export const ControlService: GenService<{
     methodKind: "unary";
     input: typeof PurgeQueueRequestSchema;
     output: typeof PurgeQueueResponseSchema;
+  },
+  /**
+   * The queue's settings, defaults filled in. REST: GET /control/{queue}/settings.
+   *
+   * @generated from rpc presque.v1.ControlService.GetQueueSettings
+   */
+  getQueueSettings: {
+    methodKind: "unary";
+    input: typeof GetQueueSettingsRequestSchema;
+    output: typeof GetQueueSettingsResponseSchema;
+  },
+  /**
+   * Changes some settings; the others stay. REST: POST /control/{queue}/settings.
+   *
+   * @generated from rpc presque.v1.ControlService.UpdateQueueSettings
+   */
+  updateQueueSettings: {
+    methodKind: "unary";
+    input: typeof UpdateQueueSettingsRequestSchema;
+    output: typeof UpdateQueueSettingsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_presque_v1_control_service, 0);

@@ -12,7 +12,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file presque/v1/job.proto.
  */
 export const file_presque_v1_job: GenFile = /*@__PURE__*/
-  fileDesc("ChRwcmVzcXVlL3YxL2pvYi5wcm90bxIKcHJlc3F1ZS52MSKLAgoDSm9iEgoKAmlkGAEgASgJEg0KBXF1ZXVlGAIgASgJEicKB3BheWxvYWQYAyABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSDwoHYXR0ZW1wdBgEIAEoDRIvCgtlbnF1ZXVlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLbGVhc2VfdG9rZW4YBiABKAkSMgoObGVhc2VfZGVhZGxpbmUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHByaW9yaXR5GAggASgFEiMKBXN0YXRlGAkgASgOMhQucHJlc3F1ZS52MS5Kb2JTdGF0ZSpnCghKb2JTdGF0ZRIZChVKT0JfU1RBVEVfVU5TUEVDSUZJRUQQABITCg9KT0JfU1RBVEVfUkVBRFkQARIVChFKT0JfU1RBVEVfREVMQVlFRBACEhQKEEpPQl9TVEFURV9MRUFTRUQQA2IGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("ChRwcmVzcXVlL3YxL2pvYi5wcm90bxIKcHJlc3F1ZS52MSK/BAoDSm9iEgoKAmlkGAEgASgJEg0KBXF1ZXVlGAIgASgJEicKB3BheWxvYWQYAyABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSDwoHYXR0ZW1wdBgEIAEoDRIvCgtlbnF1ZXVlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLbGVhc2VfdG9rZW4YBiABKAkSMgoObGVhc2VfZGVhZGxpbmUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHByaW9yaXR5GAggASgFEiMKBXN0YXRlGAkgASgOMhQucHJlc3F1ZS52MS5Kb2JTdGF0ZRIUCgxtYXhfYXR0ZW1wdHMYCiABKA0SJAoGZXJyb3JzGAsgAygLMhQucHJlc3F1ZS52MS5Kb2JFcnJvchIqCgZkdWVfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmV4cGlyZXNfYXQYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnVuaXF1ZV9rZXkYDiABKAkSEwoLdHJhY2VwYXJlbnQYDyABKAkSEwoLZGVhZF9yZWFzb24YECABKAkSKwoHZGllZF9hdBgRIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZmluaXNoZWRfYXQYEiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlQKCEpvYkVycm9yEg8KB2F0dGVtcHQYASABKA0SDwoHbWVzc2FnZRgCIAEoCRImCgJhdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqjwEKCEpvYlN0YXRlEhkKFUpPQl9TVEFURV9VTlNQRUNJRklFRBAAEhMKD0pPQl9TVEFURV9SRUFEWRABEhUKEUpPQl9TVEFURV9ERUxBWUVEEAISFAoQSk9CX1NUQVRFX0xFQVNFRBADEhIKDkpPQl9TVEFURV9ERUFEEAQSEgoOSk9CX1NUQVRFX0RPTkUQBWIGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * A job as handed to a consumer: the payload plus the envelope presque keeps.
@@ -78,6 +78,67 @@ export type Job = Message<"presque.v1.Job"> & {
    * @generated from field: presque.v1.JobState state = 9;
    */
   state: JobState;
+
+  /**
+   * Deliveries allowed before the job goes to dead letters.
+   *
+   * @generated from field: uint32 max_attempts = 10;
+   */
+  maxAttempts: number;
+
+  /**
+   * One entry per failed attempt, oldest first (the most recent 50).
+   *
+   * @generated from field: repeated presque.v1.JobError errors = 11;
+   */
+  errors: JobError[];
+
+  /**
+   * When a delayed job becomes ready.
+   *
+   * @generated from field: google.protobuf.Timestamp due_at = 12;
+   */
+  dueAt?: Timestamp | undefined;
+
+  /**
+   * "Must start by": a job not delivered by then goes to dead letters instead.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 13;
+   */
+  expiresAt?: Timestamp | undefined;
+
+  /**
+   * presque's ?uniq= key: no other job with it is queued or leased at the same time.
+   *
+   * @generated from field: string unique_key = 14;
+   */
+  uniqueKey: string;
+
+  /**
+   * W3C trace context given at enqueue, handed to the worker.
+   *
+   * @generated from field: string traceparent = 15;
+   */
+  traceparent: string;
+
+  /**
+   * Why the job died (dead letters only).
+   *
+   * @generated from field: string dead_reason = 16;
+   */
+  deadReason: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp died_at = 17;
+   */
+  diedAt?: Timestamp | undefined;
+
+  /**
+   * When it was acked (finished jobs kept by the queue's retention only).
+   *
+   * @generated from field: google.protobuf.Timestamp finished_at = 18;
+   */
+  finishedAt?: Timestamp | undefined;
 };
 
 /**
@@ -86,6 +147,35 @@ export type Job = Message<"presque.v1.Job"> & {
  */
 export const JobSchema: GenMessage<Job> = /*@__PURE__*/
   messageDesc(file_presque_v1_job, 0);
+
+/**
+ * A failed attempt: the nack's error text, or "lease expired".
+ *
+ * @generated from message presque.v1.JobError
+ */
+export type JobError = Message<"presque.v1.JobError"> & {
+  /**
+   * @generated from field: uint32 attempt = 1;
+   */
+  attempt: number;
+
+  /**
+   * @generated from field: string message = 2;
+   */
+  message: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 3;
+   */
+  at?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message presque.v1.JobError.
+ * Use `create(JobErrorSchema)` to create a new message.
+ */
+export const JobErrorSchema: GenMessage<JobError> = /*@__PURE__*/
+  messageDesc(file_presque_v1_job, 1);
 
 /**
  * Where a job is in its life. See docs/design.md for the transitions.
@@ -118,6 +208,20 @@ export const JobState = {
    * @generated from enum value: JOB_STATE_LEASED = 3;
    */
   LEASED: 3,
+
+  /**
+   * Out of attempts, not retryable, or expired: kept in the queue's dead letters.
+   *
+   * @generated from enum value: JOB_STATE_DEAD = 4;
+   */
+  DEAD: 4,
+
+  /**
+   * Acked, and kept because the queue retains finished jobs.
+   *
+   * @generated from enum value: JOB_STATE_DONE = 5;
+   */
+  DONE: 5,
 } as const;
 
 /**

@@ -4,8 +4,8 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Value } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
+import type { Timestamp, Value } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Job } from "./job_pb.ts";
 import { file_presque_v1_job } from "./job_pb.ts";
 import type { Message } from "@bufbuild/protobuf";
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file presque/v1/queue_service.proto.
  */
 export const file_presque_v1_queue_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch5wcmVzcXVlL3YxL3F1ZXVlX3NlcnZpY2UucHJvdG8SCnByZXNxdWUudjEiOQoORW5xdWV1ZU9wdGlvbnMSEAoIcHJpb3JpdHkYASABKAUSFQoNZGVsYXlfc2Vjb25kcxgCIAEoASKGAQoORW5xdWV1ZVJlcXVlc3QSDQoFcXVldWUYASABKAkSJwoHcGF5bG9hZBgCIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZRIrCgdvcHRpb25zGAMgASgLMhoucHJlc3F1ZS52MS5FbnF1ZXVlT3B0aW9ucxIPCgdyZXF1ZXVlGAQgASgIIh0KD0VucXVldWVSZXNwb25zZRIKCgJpZBgBIAEoCSJ7ChNFbnF1ZXVlQmF0Y2hSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEigKCHBheWxvYWRzGAIgAygLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEisKB29wdGlvbnMYAyABKAsyGi5wcmVzcXVlLnYxLkVucXVldWVPcHRpb25zIiMKFEVucXVldWVCYXRjaFJlc3BvbnNlEgsKA2lkcxgBIAMoCSJuCgxGZXRjaFJlcXVlc3QSDQoFcXVldWUYASABKAkSEAoIbWF4X2pvYnMYAiABKA0SFQoNbGVhc2Vfc2Vjb25kcxgDIAEoDRIQCghhdXRvX2FjaxgEIAEoCBIUCgx3YWl0X3NlY29uZHMYBSABKA0iPwoNRmV0Y2hSZXNwb25zZRIdCgRqb2JzGAEgAygLMg8ucHJlc3F1ZS52MS5Kb2ISDwoHc3RvcHBlZBgCIAEoCCI8CgpBY2tSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEgoKAmlkGAIgASgJEhMKC2xlYXNlX3Rva2VuGAMgASgJIg0KC0Fja1Jlc3BvbnNlImMKC05hY2tSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEgoKAmlkGAIgASgJEhMKC2xlYXNlX3Rva2VuGAMgASgJEg0KBWVycm9yGAQgASgJEhUKDWRlbGF5X3NlY29uZHMYBSABKAEiDgoMTmFja1Jlc3BvbnNlIlsKEkV4dGVuZExlYXNlUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIKCgJpZBgCIAEoCRITCgtsZWFzZV90b2tlbhgDIAEoCRIVCg1sZWFzZV9zZWNvbmRzGAQgASgNIjMKE0V4dGVuZExlYXNlUmVzcG9uc2USHAoDam9iGAEgASgLMg8ucHJlc3F1ZS52MS5Kb2IiKgoNR2V0Sm9iUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIKCgJpZBgCIAEoCSIuCg5HZXRKb2JSZXNwb25zZRIcCgNqb2IYASABKAsyDy5wcmVzcXVlLnYxLkpvYjLsAwoMUXVldWVTZXJ2aWNlEkIKB0VucXVldWUSGi5wcmVzcXVlLnYxLkVucXVldWVSZXF1ZXN0GhsucHJlc3F1ZS52MS5FbnF1ZXVlUmVzcG9uc2USUQoMRW5xdWV1ZUJhdGNoEh8ucHJlc3F1ZS52MS5FbnF1ZXVlQmF0Y2hSZXF1ZXN0GiAucHJlc3F1ZS52MS5FbnF1ZXVlQmF0Y2hSZXNwb25zZRI8CgVGZXRjaBIYLnByZXNxdWUudjEuRmV0Y2hSZXF1ZXN0GhkucHJlc3F1ZS52MS5GZXRjaFJlc3BvbnNlEjYKA0FjaxIWLnByZXNxdWUudjEuQWNrUmVxdWVzdBoXLnByZXNxdWUudjEuQWNrUmVzcG9uc2USOQoETmFjaxIXLnByZXNxdWUudjEuTmFja1JlcXVlc3QaGC5wcmVzcXVlLnYxLk5hY2tSZXNwb25zZRJOCgtFeHRlbmRMZWFzZRIeLnByZXNxdWUudjEuRXh0ZW5kTGVhc2VSZXF1ZXN0Gh8ucHJlc3F1ZS52MS5FeHRlbmRMZWFzZVJlc3BvbnNlEkQKBkdldEpvYhIZLnByZXNxdWUudjEuR2V0Sm9iUmVxdWVzdBoaLnByZXNxdWUudjEuR2V0Sm9iUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_google_protobuf_struct, file_presque_v1_job]);
+  fileDesc("Ch5wcmVzcXVlL3YxL3F1ZXVlX3NlcnZpY2UucHJvdG8SCnByZXNxdWUudjEi7QEKDkVucXVldWVPcHRpb25zEhAKCHByaW9yaXR5GAEgASgFEhUKDWRlbGF5X3NlY29uZHMYAiABKAESKgoGcnVuX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxtYXhfYXR0ZW1wdHMYBCABKA0SLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdW5pcXVlX2tleRgGIAEoCRIXCg9pZGVtcG90ZW5jeV9rZXkYByABKAkSEwoLdHJhY2VwYXJlbnQYCCABKAkihgEKDkVucXVldWVSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEicKB3BheWxvYWQYAiABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSKwoHb3B0aW9ucxgDIAEoCzIaLnByZXNxdWUudjEuRW5xdWV1ZU9wdGlvbnMSDwoHcmVxdWV1ZRgEIAEoCCIwCg9FbnF1ZXVlUmVzcG9uc2USCgoCaWQYASABKAkSEQoJZHVwbGljYXRlGAIgASgIInsKE0VucXVldWVCYXRjaFJlcXVlc3QSDQoFcXVldWUYASABKAkSKAoIcGF5bG9hZHMYAiADKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSKwoHb3B0aW9ucxgDIAEoCzIaLnByZXNxdWUudjEuRW5xdWV1ZU9wdGlvbnMiNgoURW5xdWV1ZUJhdGNoUmVzcG9uc2USCwoDaWRzGAEgAygJEhEKCWR1cGxpY2F0ZRgCIAEoCCJuCgxGZXRjaFJlcXVlc3QSDQoFcXVldWUYASABKAkSEAoIbWF4X2pvYnMYAiABKA0SFQoNbGVhc2Vfc2Vjb25kcxgDIAEoDRIQCghhdXRvX2FjaxgEIAEoCBIUCgx3YWl0X3NlY29uZHMYBSABKA0iPwoNRmV0Y2hSZXNwb25zZRIdCgRqb2JzGAEgAygLMg8ucHJlc3F1ZS52MS5Kb2ISDwoHc3RvcHBlZBgCIAEoCCI8CgpBY2tSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEgoKAmlkGAIgASgJEhMKC2xlYXNlX3Rva2VuGAMgASgJIg0KC0Fja1Jlc3BvbnNlIqABCgtOYWNrUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIKCgJpZBgCIAEoCRITCgtsZWFzZV90b2tlbhgDIAEoCRINCgVlcnJvchgEIAEoCRIaCg1kZWxheV9zZWNvbmRzGAUgASgBSACIAQESFgoJcmV0cnlhYmxlGAYgASgISAGIAQFCEAoOX2RlbGF5X3NlY29uZHNCDAoKX3JldHJ5YWJsZSJfCgxOYWNrUmVzcG9uc2USDAoEZGVhZBgBIAEoCBIsCghyZXRyeV9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZGVhZF9yZWFzb24YAyABKAkiWwoSRXh0ZW5kTGVhc2VSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEgoKAmlkGAIgASgJEhMKC2xlYXNlX3Rva2VuGAMgASgJEhUKDWxlYXNlX3NlY29uZHMYBCABKA0iMwoTRXh0ZW5kTGVhc2VSZXNwb25zZRIcCgNqb2IYASABKAsyDy5wcmVzcXVlLnYxLkpvYiIqCg1HZXRKb2JSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEgoKAmlkGAIgASgJIi4KDkdldEpvYlJlc3BvbnNlEhwKA2pvYhgBIAEoCzIPLnByZXNxdWUudjEuSm9iMuwDCgxRdWV1ZVNlcnZpY2USQgoHRW5xdWV1ZRIaLnByZXNxdWUudjEuRW5xdWV1ZVJlcXVlc3QaGy5wcmVzcXVlLnYxLkVucXVldWVSZXNwb25zZRJRCgxFbnF1ZXVlQmF0Y2gSHy5wcmVzcXVlLnYxLkVucXVldWVCYXRjaFJlcXVlc3QaIC5wcmVzcXVlLnYxLkVucXVldWVCYXRjaFJlc3BvbnNlEjwKBUZldGNoEhgucHJlc3F1ZS52MS5GZXRjaFJlcXVlc3QaGS5wcmVzcXVlLnYxLkZldGNoUmVzcG9uc2USNgoDQWNrEhYucHJlc3F1ZS52MS5BY2tSZXF1ZXN0GhcucHJlc3F1ZS52MS5BY2tSZXNwb25zZRI5CgROYWNrEhcucHJlc3F1ZS52MS5OYWNrUmVxdWVzdBoYLnByZXNxdWUudjEuTmFja1Jlc3BvbnNlEk4KC0V4dGVuZExlYXNlEh4ucHJlc3F1ZS52MS5FeHRlbmRMZWFzZVJlcXVlc3QaHy5wcmVzcXVlLnYxLkV4dGVuZExlYXNlUmVzcG9uc2USRAoGR2V0Sm9iEhkucHJlc3F1ZS52MS5HZXRKb2JSZXF1ZXN0GhoucHJlc3F1ZS52MS5HZXRKb2JSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_presque_v1_job]);
 
 /**
  * @generated from message presque.v1.EnqueueOptions
@@ -33,6 +33,50 @@ export type EnqueueOptions = Message<"presque.v1.EnqueueOptions"> & {
    * @generated from field: double delay_seconds = 2;
    */
   delaySeconds: number;
+
+  /**
+   * Ready at this time instead (wins over delay_seconds).
+   *
+   * @generated from field: google.protobuf.Timestamp run_at = 3;
+   */
+  runAt?: Timestamp | undefined;
+
+  /**
+   * Deliveries before dead letters; 0: the queue's setting.
+   *
+   * @generated from field: uint32 max_attempts = 4;
+   */
+  maxAttempts: number;
+
+  /**
+   * "Must start by": not delivered by then, the job goes to dead letters.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 5;
+   */
+  expiresAt?: Timestamp | undefined;
+
+  /**
+   * presque's ?uniq=: refused with ALREADY_EXISTS while a job with this key is queued or leased.
+   * Single enqueue only.
+   *
+   * @generated from field: string unique_key = 6;
+   */
+  uniqueKey: string;
+
+  /**
+   * A retried request with the same key (within the server's window, 24 h by default) returns
+   * the first request's ids and adds nothing.
+   *
+   * @generated from field: string idempotency_key = 7;
+   */
+  idempotencyKey: string;
+
+  /**
+   * W3C trace context, handed to the worker with the job.
+   *
+   * @generated from field: string traceparent = 8;
+   */
+  traceparent: string;
 };
 
 /**
@@ -86,6 +130,13 @@ export type EnqueueResponse = Message<"presque.v1.EnqueueResponse"> & {
    * @generated from field: string id = 1;
    */
   id: string;
+
+  /**
+   * The idempotency key was seen before: this is the first request's job; nothing was added.
+   *
+   * @generated from field: bool duplicate = 2;
+   */
+  duplicate: boolean;
 };
 
 /**
@@ -134,6 +185,13 @@ export type EnqueueBatchResponse = Message<"presque.v1.EnqueueBatchResponse"> & 
    * @generated from field: repeated string ids = 1;
    */
   ids: string[];
+
+  /**
+   * The idempotency key was seen before: these are the first request's ids; nothing was added.
+   *
+   * @generated from field: bool duplicate = 2;
+   */
+  duplicate: boolean;
 };
 
 /**
@@ -281,11 +339,18 @@ export type NackRequest = Message<"presque.v1.NackRequest"> & {
   error: string;
 
   /**
-   * Hold the job back this many seconds before it is ready again (0: at once).
+   * Retry after this many seconds instead of the queue's backoff policy.
    *
-   * @generated from field: double delay_seconds = 5;
+   * @generated from field: optional double delay_seconds = 5;
    */
-  delaySeconds: number;
+  delaySeconds?: number | undefined;
+
+  /**
+   * False sends the job straight to dead letters, whatever attempts remain.
+   *
+   * @generated from field: optional bool retryable = 6;
+   */
+  retryable?: boolean | undefined;
 };
 
 /**
@@ -299,6 +364,26 @@ export const NackRequestSchema: GenMessage<NackRequest> = /*@__PURE__*/
  * @generated from message presque.v1.NackResponse
  */
 export type NackResponse = Message<"presque.v1.NackResponse"> & {
+  /**
+   * True when the job went to dead letters; false when it will be retried.
+   *
+   * @generated from field: bool dead = 1;
+   */
+  dead: boolean;
+
+  /**
+   * When the retry becomes ready (retries only).
+   *
+   * @generated from field: google.protobuf.Timestamp retry_at = 2;
+   */
+  retryAt?: Timestamp | undefined;
+
+  /**
+   * Why it died (dead letters only).
+   *
+   * @generated from field: string dead_reason = 3;
+   */
+  deadReason: string;
 };
 
 /**

@@ -4,22 +4,28 @@
 -- readySeq < 2^42; readySeq restarts at 0 whenever the ready set is empty.
 local PRIORITY_STEP = 4398046511104
 
--- Puts ids (with their priorities) into the ready set in the given order.
+-- Puts ids (with their priorities) into the ready set in the given order, marking them ready.
 -- Announces on the wake channel when the set was empty and the queue is not stopped,
 -- so long-polling consumers in every presque process try again.
-local function makeReady(readyKey, metaKey, ids, priorities, wakeChannel, queueName)
+local function makeReady(ids, priorities)
   local n = #ids
   if n == 0 then return end
-  local wasEmpty = redis.call('ZCARD', readyKey) == 0
-  if wasEmpty then redis.call('HSET', metaKey, 'readySeq', 0) end
-  local lastSeq = redis.call('HINCRBY', metaKey, 'readySeq', n)
+  local wasEmpty = redis.call('ZCARD', Q.ready) == 0
+  if wasEmpty then redis.call('HSET', Q.meta, 'readySeq', 0) end
+  local lastSeq = redis.call('HINCRBY', Q.meta, 'readySeq', n)
   local args = {}
   for i = 1, n do
+    redis.call('HSET', Q.jobPrefix .. ids[i], 'state', 'ready')
     args[#args + 1] = -priorities[i] * PRIORITY_STEP + (lastSeq - n + i)
     args[#args + 1] = ids[i]
   end
-  zaddPairs(readyKey, args)
-  if wasEmpty and redis.call('HGET', metaKey, 'stopped') ~= '1' then
-    redis.call('PUBLISH', wakeChannel, queueName)
+  zaddPairs(Q.ready, args)
+  if wasEmpty and redis.call('HGET', Q.meta, 'stopped') ~= '1' then
+    redis.call('PUBLISH', Q.wakeChannel, Q.name)
   end
+end
+
+-- One job back to ready with its own priority.
+local function makeOneReady(id)
+  makeReady({ id }, { tonumber(redis.call('HGET', Q.jobPrefix .. id, 'priority') or '0') })
 end

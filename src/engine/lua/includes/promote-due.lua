@@ -1,25 +1,47 @@
 -- @include "make-ready"
--- @include "count-event"
--- Moves due delayed jobs and jobs whose lease ran out back to the ready set, at most `limit`
--- of each, oldest first. An expired lease keeps its attempt count (the next delivery adds one)
--- and loses its token, so the late worker can no longer ack. Returns how many jobs moved.
-local function promoteDue(readyKey, delayedKey, leasedKey, metaKey, jobPrefix, now, limit, wakeChannel, queueName)
-  local moved = 0
-  for _, source in ipairs({ delayedKey, leasedKey }) do
-    local ids = redis.call('ZRANGEBYSCORE', source, '-inf', now, 'LIMIT', 0, limit)
-    if #ids > 0 then
-      local priorities = {}
-      for i, id in ipairs(ids) do
-        local jobKey = jobPrefix .. id
-        priorities[i] = tonumber(redis.call('HGET', jobKey, 'priority') or '0')
-        redis.call('HSET', jobKey, 'state', 'ready')
-        if source == leasedKey then redis.call('HDEL', jobKey, 'leaseToken', 'leaseDeadline') end
-      end
-      redis.call('ZREM', source, unpack(ids))
-      makeReady(readyKey, metaKey, ids, priorities, wakeChannel, queueName)
-      if source == leasedKey then countEvent(metaKey, 'expiredLeases', #ids, now) end
-      moved = moved + #ids
-    end
+-- @include "retire"
+-- @include "record-error"
+-- Moves due delayed jobs to ready, and handles leases that ran out: the attempt is recorded as
+-- failed ("lease expired"), and the job goes back to ready, or to dead letters when that was its
+-- last attempt. The late worker's token stops working. At most `limit` jobs from each set, oldest
+-- first, in due order. Returns how many jobs moved.
+local function promoteDue(now, limit)
+  local due = redis.call('ZRANGEBYSCORE', Q.delayed, '-inf', now, 'LIMIT', 0, limit)
+  if #due > 0 then
+    local priorities = {}
+    for i, id in ipairs(due) do priorities[i] = tonumber(redis.call('HGET', jobKey(id), 'priority') or '0') end
+    redis.call('ZREM', Q.delayed, unpack(due))
+    makeReady(due, priorities)
   end
-  return moved
+
+  local expired = redis.call('ZRANGEBYSCORE', Q.leased, '-inf', now, 'LIMIT', 0, limit)
+  if #expired > 0 then
+    redis.call('ZREM', Q.leased, unpack(expired))
+    local again, priorities = {}, {}
+    for _, id in ipairs(expired) do
+      local job = redis.call('HMGET', jobKey(id), 'attempt', 'maxAttempts', 'priority')
+      local attempt, maxAttempts = tonumber(job[1] or '0'), tonumber(job[2] or '0')
+      redis.call('HDEL', jobKey(id), 'leaseToken', 'leaseDeadline')
+      recordError(id, attempt, 'lease expired', now)
+      if maxAttempts > 0 and attempt >= maxAttempts then
+        buryJob(id, 'lease expired on attempt ' .. attempt .. ' of ' .. maxAttempts, now)
+      else
+        again[#again + 1] = id
+        priorities[#priorities + 1] = tonumber(job[3] or '0')
+      end
+    end
+    makeReady(again, priorities)
+    countEvent('expiredLeases', #expired, now)
+  end
+  return #due + #expired
+end
+
+-- The earliest time something of this queue falls due (a delayed job or a lease), or -1.
+local function nextDue()
+  local first = -1
+  for _, key in ipairs({ Q.delayed, Q.leased }) do
+    local head = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    if head[2] and (first < 0 or tonumber(head[2]) < first) then first = tonumber(head[2]) end
+  end
+  return first
 end

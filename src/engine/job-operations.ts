@@ -1,0 +1,156 @@
+import { PresqueError } from "../errors/presque-error.ts";
+import { checkLeaseReply, type EngineDeps, jobNotFound } from "./engine-deps.ts";
+import { parseFetchReply, parseJobHash } from "./job-replies.ts";
+import type {
+  EnqueueOptions,
+  EnqueueResult,
+  FetchOptions,
+  FetchResult,
+  JobView,
+  NackOptions,
+  NackResult,
+} from "./types.ts";
+
+export interface JobOperations {
+  /** Adds jobs atomically; refuses with already_exists (unique key) or queue_full. */
+  enqueueJobs(queue: string, payloads: string[], options?: EnqueueOptions): Promise<EnqueueResult>;
+  /** enqueueJobs, for callers that only want the ids. */
+  enqueue(queue: string, payloads: string[], options?: EnqueueOptions): Promise<string[]>;
+  fetch(queue: string, options: FetchOptions): Promise<FetchResult>;
+  /** Resolves with the time from enqueue to this ack (Redis clock), for latency metrics. */
+  ack(queue: string, id: string, leaseToken: string): Promise<{ latencyMs: number }>;
+  nack(queue: string, id: string, leaseToken: string, options?: NackOptions): Promise<NackResult>;
+  extendLease(queue: string, id: string, leaseToken: string, leaseMs: number | "default"): Promise<JobView>;
+  getJob(queue: string, id: string): Promise<JobView>;
+}
+
+const maxTextLength = 4096;
+
+export function createJobOperations(deps: EngineDeps): JobOperations {
+  const { redis, keys, scripts, registry, wakeHub, validate } = deps;
+
+  const fetchOnce = async (queue: string, count: number, leaseMs: number) =>
+    parseFetchReply(queue, await scripts.run("fetchJobs", queue, [count, leaseMs]));
+
+  const checkText = (text: string | undefined, what: string) => {
+    if (text !== undefined && text.length > maxTextLength) {
+      throw new PresqueError("invalid_argument", `${what} is longer than ${maxTextLength} characters`);
+    }
+    return text;
+  };
+
+  const operations: JobOperations = {
+    async enqueueJobs(queue, payloads, options = {}) {
+      validate.queueName(queue);
+      validate.batchSize(payloads.length, "number of jobs");
+      if (options.unique !== undefined && payloads.length > 1) {
+        throw new PresqueError("invalid_argument", "a unique key applies to one job, not to a batch");
+      }
+      const scriptOptions = {
+        priority: validate.priority(options.priority ?? 0),
+        delayMs: validate.delayMs(options.delayMs ?? 0),
+        runAtMs: options.runAtMs === undefined ? undefined : validate.timestamp(options.runAtMs, "run_at"),
+        maxAttempts:
+          options.maxAttempts === undefined ? undefined : validate.maxAttempts(options.maxAttempts),
+        expiresAtMs:
+          options.expiresAtMs === undefined
+            ? undefined
+            : validate.timestamp(options.expiresAtMs, "expires_at"),
+        unique: validate.optionalKey(options.unique, "unique key"),
+        traceparent: validate.traceparent(options.traceparent),
+        idempotencyKey: validate.optionalKey(options.idempotencyKey, "idempotency key"),
+        idempotencyMs: deps.idempotencyWindowMs,
+        requeue: options.requeue === true || undefined,
+      };
+      const [, reply] = await Promise.all([
+        registry.ensure(queue),
+        scripts.run("enqueueJobs", queue, [JSON.stringify(scriptOptions), ...payloads]),
+      ]);
+      const [status, ...values] = reply as string[];
+      if (status === "exists") {
+        throw new PresqueError(
+          "already_exists",
+          `job already exists: job ${values[0]} holds unique key ${options.unique}`,
+        );
+      }
+      if (status === "full") {
+        throw new PresqueError(
+          "queue_full",
+          `queue ${queue} is full (${values[0]} waiting jobs); retry later`,
+        );
+      }
+      return { ids: values.map(String), duplicate: status === "duplicate" };
+    },
+
+    enqueue: async (queue, payloads, options) => (await operations.enqueueJobs(queue, payloads, options)).ids,
+
+    async fetch(queue, options) {
+      validate.queueName(queue);
+      const count = validate.batchSize(options.count ?? 1, "batch size");
+      const leaseMs =
+        options.leaseMs === "default" ? -1 : options.leaseMs === 0 ? 0 : validate.leaseMs(options.leaseMs);
+      const waitMs = validate.waitMs(options.waitMs ?? 0);
+      if (waitMs === 0) return fetchOnce(queue, count, leaseMs);
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        const waiter = wakeHub.register(queue);
+        const result = await fetchOnce(queue, count, leaseMs);
+        const remaining = deadline - Date.now();
+        if (result.jobs.length > 0 || remaining <= 0 || options.signal?.aborted) {
+          waiter.cancel();
+          return result;
+        }
+        await waiter.wait(remaining, options.signal);
+      }
+    },
+
+    async ack(queue, id, leaseToken) {
+      validate.queueName(queue);
+      validate.jobId(id);
+      validate.leaseToken(leaseToken);
+      const reply = await scripts.run("ackJob", queue, [id, leaseToken]);
+      checkLeaseReply(reply, queue, id);
+      return { latencyMs: Number((reply as [number, number])[1]) };
+    },
+
+    async nack(queue, id, leaseToken, options = {}) {
+      validate.queueName(queue);
+      validate.jobId(id);
+      validate.leaseToken(leaseToken);
+      const delayMs = options.delayMs === undefined ? -1 : validate.delayMs(options.delayMs);
+      const error = checkText(options.error, "error") ?? "";
+      const retryable = options.retryable === false ? "0" : "1";
+      const reply = await scripts.run("nackJob", queue, [
+        id,
+        leaseToken,
+        delayMs,
+        error,
+        retryable,
+        Math.random(),
+      ]);
+      checkLeaseReply(reply, queue, id);
+      const [, outcome, detail] = reply as [number, string, string | number];
+      return outcome === "dead"
+        ? { outcome: "dead", reason: String(detail) }
+        : { outcome: "retry", dueAt: Number(detail) };
+    },
+
+    async extendLease(queue, id, leaseToken, leaseMs) {
+      validate.queueName(queue);
+      validate.jobId(id);
+      validate.leaseToken(leaseToken);
+      const ms = leaseMs === "default" ? -1 : validate.leaseMs(leaseMs);
+      checkLeaseReply(await scripts.run("extendLease", queue, [id, leaseToken, ms]), queue, id);
+      return operations.getJob(queue, id);
+    },
+
+    async getJob(queue, id) {
+      validate.queueName(queue);
+      validate.jobId(id);
+      const job = parseJobHash(queue, id, await redis.hgetall(keys.job(queue, id)));
+      if (!job) throw jobNotFound(queue, id);
+      return job;
+    },
+  };
+  return operations;
+}

@@ -1,0 +1,48 @@
+--[[
+  Adds one or more jobs to a queue, atomically: all of them or none.
+  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+
+  ARGV[6]  options (JSON): priority, delayMs, runAtMs, maxAttempts, expiresAtMs, unique,
+           traceparent, requeue, idempotencyKey, idempotencyMs
+  ARGV[7..] payloads, JSON text as received
+
+  Returns:
+    { "ok", id... }         the new ids, in payload order
+    { "duplicate", id... }  the idempotency key was seen within its window: the first request's
+                            ids; nothing was added
+    { "exists", id }        the unique key is held by that queued or leased job; nothing added
+    { "full", length }      the queue holds maxLength waiting jobs; nothing added
+]]
+-- @include "queue"
+-- @include "now"
+-- @include "add-jobs"
+
+local o = cjson.decode(ARGV[6])
+local payloads = {}
+for i = 7, #ARGV do payloads[#payloads + 1] = ARGV[i] end
+
+local function reply(status, values)
+  local out = { status }
+  for _, v in ipairs(values) do out[#out + 1] = v end
+  return out
+end
+
+if o.idempotencyKey then
+  local seen = redis.call('GET', Q.idemPrefix .. o.idempotencyKey)
+  if seen then return reply('duplicate', cjson.decode(seen)) end
+end
+if o.unique then
+  local holder = redis.call('HGET', Q.unique, o.unique)
+  if holder then return { 'exists', holder } end
+end
+local maxLength = setting('maxLength')
+if maxLength > 0 then
+  local waiting = redis.call('ZCARD', Q.ready) + redis.call('ZCARD', Q.delayed)
+  if waiting + #payloads > maxLength then return { 'full', waiting } end
+end
+
+local ids = addJobs(payloads, o, nowMs())
+if o.idempotencyKey then
+  redis.call('SET', Q.idemPrefix .. o.idempotencyKey, cjson.encode(ids), 'PX', o.idempotencyMs)
+end
+return reply('ok', ids)

@@ -1,0 +1,19 @@
+--[[
+  Sizes and counters of one queue, read consistently in one round trip.
+  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+
+  Returns: { ready, delayed, leased, dead, done, stopped, enqueued, processed, failed,
+             expiredLeases, deadTotal, oldest ready job's enqueuedAt or -1 }
+]]
+-- @include "queue"
+
+local meta = redis.call('HMGET', Q.meta, 'stopped', 'enqueued', 'processed', 'failed', 'expiredLeases', 'dead')
+local head = redis.call('ZRANGE', Q.ready, 0, 0)
+local oldest = -1
+if head[1] then oldest = tonumber(redis.call('HGET', jobKey(head[1]), 'enqueuedAt') or '-1') end
+return {
+  redis.call('ZCARD', Q.ready), redis.call('ZCARD', Q.delayed), redis.call('ZCARD', Q.leased),
+  redis.call('ZCARD', Q.dead), redis.call('ZCARD', Q.done),
+  tonumber(meta[1] or '0'), tonumber(meta[2] or '0'), tonumber(meta[3] or '0'),
+  tonumber(meta[4] or '0'), tonumber(meta[5] or '0'), tonumber(meta[6] or '0'), oldest,
+}

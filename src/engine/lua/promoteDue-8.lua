@@ -1,0 +1,17 @@
+--[[
+  The reaper's step for one queue: due delayed jobs go to ready, expired leases are retried or
+  buried. Safe to run from several presque processes at once: each job moves exactly once,
+  because the move happens inside this script.
+  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+
+  ARGV[6] most jobs to move from each of delayed and leased
+
+  Returns: { jobs moved, next due time in ms or -1, now }
+]]
+-- @include "queue"
+-- @include "now"
+-- @include "promote-due"
+
+local now = nowMs()
+local moved = promoteDue(now, tonumber(ARGV[6]))
+return { moved, nextDue(), now }

@@ -1,0 +1,51 @@
+import type { RedriveOptions } from "../engine/dead-letters.ts";
+import { invalidArgument } from "../errors/presque-error.ts";
+import { readBody, sendJson, sendText } from "./http-io.ts";
+import { jobEnvelopeJson } from "./job-json.ts";
+import { numberParam } from "./query-params.ts";
+import { parseJsonBody } from "./raw-json.ts";
+import type { RestDeps } from "./rest-deps.ts";
+import type { RestRouter } from "./router.ts";
+
+const deadPath = /^\/dead\/([^/]+)$/;
+
+/** Dead letters: list a page, redrive some or all, delete some or all. */
+export function registerDeadLetterRoutes(router: RestRouter, deps: RestDeps): void {
+  const { engine } = deps;
+
+  const readOptions = async (req: Parameters<typeof readBody>[0]) => {
+    const body = await readBody(req, deps.maxBodyBytes);
+    const parsed = (body.trim() === "" ? {} : parseJsonBody(body)) as Record<string, unknown>;
+    const shape = 'body must be {"ids": ["1", ...], "error_contains": "text", "to": "queue"}, each optional';
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw invalidArgument(shape);
+    const { ids, error_contains: errorContains, to, ...rest } = parsed;
+    if (Object.keys(rest).length > 0)
+      throw invalidArgument(`${shape}; unknown ${Object.keys(rest).join(", ")}`);
+    if (ids !== undefined && (!Array.isArray(ids) || !ids.every((id) => typeof id === "string"))) {
+      throw invalidArgument(shape);
+    }
+    if (errorContains !== undefined && typeof errorContains !== "string") throw invalidArgument(shape);
+    if (to !== undefined && typeof to !== "string") throw invalidArgument(shape);
+    return { ids, errorContains, to } as RedriveOptions;
+  };
+
+  router
+    .on("GET", deadPath, async ({ res, params, query }) => {
+      const page = await engine.listDead(params[0] as string, {
+        cursor: query.get("cursor") ?? undefined,
+        limit: numberParam(query, "limit"),
+      });
+      const next = page.nextCursor === undefined ? "" : `,"next_cursor":${JSON.stringify(page.nextCursor)}`;
+      sendText(res, 200, `{"jobs":[${page.jobs.map(jobEnvelopeJson).join(",")}]${next}}`);
+    })
+    .on("POST", /^\/dead\/([^/]+)\/redrive$/, async ({ req, res, params }) => {
+      const queue = params[0] as string;
+      const redriven = await engine.redrive(queue, await readOptions(req));
+      sendJson(res, 200, { queue, redriven });
+    })
+    .on("DELETE", deadPath, async ({ req, res, params }) => {
+      const queue = params[0] as string;
+      const { ids } = await readOptions(req);
+      sendJson(res, 200, { queue, deleted: await engine.deleteDead(queue, ids) });
+    });
+}
