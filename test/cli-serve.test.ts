@@ -85,6 +85,20 @@ describe("presque serve", () => {
     expect(await exit).toBe(0);
   });
 
+  it("warns when its Redis persists nothing, and refuses to start with --strict", async () => {
+    const env = { ...process.env, REDIS_URL: inject("redisUrl"), PRESQUE_PREFIX: `cli-strict-${process.pid}` };
+    const refused = await run(process.execPath, [bin, "serve", "--port", "0", "--strict"], { env }).catch((e) => e);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("refusing to start (--strict): Redis persists nothing");
+
+    const presque = await spawnPresque([], { REDIS_URL: inject("redisUrl"), PRESQUE_PREFIX: `cli-warn-${process.pid}` });
+    try {
+      expect(presque.logs.join("\n")).toContain("a Redis restart loses every job");
+    } finally {
+      await presque.terminate();
+    }
+  });
+
   it("refuses a bad config with a clear message and exit code 2", async () => {
     const file = join(dir, "bad.yaml");
     await writeFile(file, "limits:\n  max_batch_size: lots\n");

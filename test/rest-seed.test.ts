@@ -80,16 +80,22 @@ describe("/j/ queue info", () => {
     await curl(`${url}/q/info`); // removed: processed
     await curl(`${url}/q/info?lease=60`); // leased: in flight
     await curl("-X", "PUT", `${url}/q/info`, "-d", "2"); // presque's "failed, queue it again"
-    expect(json(await curl(`${url}/j/info`))).toEqual({
+    const info = json(await curl(`${url}/j/info`)) as Record<string, unknown>;
+    expect(Date.parse(info.oldest_ready_at as string)).toBeGreaterThan(0);
+    expect(info).toEqual({
       queue: "info",
       ready: 2,
       delayed: 0,
       in_flight: 1,
+      dead: 0,
+      done: 0,
       stopped: false,
       enqueued: 4,
       processed: 1,
       failed: 1,
       expired_leases: 0,
+      dead_total: 0,
+      oldest_ready_at: info.oldest_ready_at,
       queue_name: "info",
       job_count: 2,
       job_processed: 1,

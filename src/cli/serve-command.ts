@@ -16,6 +16,9 @@ Options:
   --config FILE     YAML config, e.g. the seed's "redis: {host: 127.0.0.1, port: 6379}"
   --data-dir DIR    where the managed redis-server keeps its data (default ./data)
                                                                               env PRESQUE_DATA_DIR
+  --strict          refuse to start when Redis may lose jobs (an eviction policy other than
+                    noeviction, or no persistence); without it presque only warns
+                                                                              env PRESQUE_STRICT
   -h, --help        this text
 
 Environment: REDIS_URL uses that Redis instead of a managed one. Every config key has an
@@ -30,6 +33,7 @@ export async function runServe(argv: string[]): Promise<void> {
       host: { type: "string" },
       config: { type: "string" },
       "data-dir": { type: "string" },
+      strict: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -48,6 +52,7 @@ export async function runServe(argv: string[]): Promise<void> {
         port: values.port === undefined ? undefined : parsePort(values.port),
         host: values.host,
         dataDir: values["data-dir"],
+        strict: values.strict,
       },
     });
   } catch (error) {

@@ -22,6 +22,8 @@ export interface JobOperations {
   nack(queue: string, id: string, leaseToken: string, options?: NackOptions): Promise<NackResult>;
   extendLease(queue: string, id: string, leaseToken: string, leaseMs: number | "default"): Promise<JobView>;
   getJob(queue: string, id: string): Promise<JobView>;
+  /** A delayed job becomes ready now; failed_precondition when it is not delayed. */
+  promoteJob(queue: string, id: string): Promise<void>;
 }
 
 const maxTextLength = 4096;
@@ -142,6 +144,14 @@ export function createJobOperations(deps: EngineDeps): JobOperations {
       const ms = leaseMs === "default" ? -1 : validate.leaseMs(leaseMs);
       checkLeaseReply(await scripts.run("extendLease", queue, [id, leaseToken, ms]), queue, id);
       return operations.getJob(queue, id);
+    },
+
+    async promoteJob(queue, id) {
+      validate.queueName(queue);
+      validate.jobId(id);
+      const reply = await scripts.run("promoteJob", queue, [id]);
+      if (reply === 0) throw jobNotFound(queue, id);
+      if (reply === -1) throw new PresqueError("not_delayed", `job ${id} of queue ${queue} is not delayed`);
     },
 
     async getJob(queue, id) {

@@ -19,7 +19,8 @@ export type ScriptName =
   | "beatWorker"
   | "removeWorker"
   | "redriveDead"
-  | "deleteDead";
+  | "deleteDead"
+  | "promoteJob";
 
 export interface Script {
   name: ScriptName;

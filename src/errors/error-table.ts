@@ -27,6 +27,8 @@ export function wireError(kind: ErrorKind): WireError {
       return { code: Code.AlreadyExists, httpStatus: 409 };
     case "queue_full": // the queue's max_length: retry later
       return { code: Code.ResourceExhausted, httpStatus: 429 };
+    case "not_delayed":
+      return { code: Code.FailedPrecondition, httpStatus: 409 };
     case "queue_stopped":
       return { code: Code.FailedPrecondition, httpStatus: 409 };
     case "unavailable": // Redis is unreachable: retry later

@@ -9,6 +9,7 @@ export type ErrorKind =
   | "already_exists"
   | "queue_full"
   | "queue_stopped"
+  | "not_delayed"
   | "unavailable"
   | "internal";
 

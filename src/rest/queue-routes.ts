@@ -79,6 +79,10 @@ export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
           : { outcome: "retry", retry_at: new Date(result.dueAt).toISOString() },
       );
     })
+    .on("POST", /^\/q\/([^/]+)\/([^/]+)\/promote$/, async ({ res, params }) => {
+      await engine.promoteJob(params[0] as string, params[1] as string);
+      sendText(res, 200, jobEnvelopeJson(await engine.getJob(params[0] as string, params[1] as string)));
+    })
     .on("POST", /^\/q\/([^/]+)\/([^/]+)\/extend$/, async ({ req, res, params, query }) => {
       const leaseMs = secondsParamMs(query, "lease") ?? "default";
       const job = await engine.extendLease(

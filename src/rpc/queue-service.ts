@@ -79,6 +79,11 @@ export function createQueueService({
       return { job: toJobMessage(await engine.extendLease(req.queue, req.id, req.leaseToken, leaseMs)) };
     },
 
+    async promoteJob(req) {
+      await engine.promoteJob(req.queue, req.id);
+      return { job: toJobMessage(await engine.getJob(req.queue, req.id)) };
+    },
+
     async getJob(req) {
       return { job: toJobMessage(await engine.getJob(req.queue, req.id)) };
     },

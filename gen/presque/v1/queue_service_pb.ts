@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file presque/v1/queue_service.proto.
  */
 export const file_presque_v1_queue_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch5wcmVzcXVlL3YxL3F1ZXVlX3NlcnZpY2UucHJvdG8SCnByZXNxdWUudjEi7QEKDkVucXVldWVPcHRpb25zEhAKCHByaW9yaXR5GAEgASgFEhUKDWRlbGF5X3NlY29uZHMYAiABKAESKgoGcnVuX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxtYXhfYXR0ZW1wdHMYBCABKA0SLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdW5pcXVlX2tleRgGIAEoCRIXCg9pZGVtcG90ZW5jeV9rZXkYByABKAkSEwoLdHJhY2VwYXJlbnQYCCABKAkihgEKDkVucXVldWVSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEicKB3BheWxvYWQYAiABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSKwoHb3B0aW9ucxgDIAEoCzIaLnByZXNxdWUudjEuRW5xdWV1ZU9wdGlvbnMSDwoHcmVxdWV1ZRgEIAEoCCIwCg9FbnF1ZXVlUmVzcG9uc2USCgoCaWQYASABKAkSEQoJZHVwbGljYXRlGAIgASgIInsKE0VucXVldWVCYXRjaFJlcXVlc3QSDQoFcXVldWUYASABKAkSKAoIcGF5bG9hZHMYAiADKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSKwoHb3B0aW9ucxgDIAEoCzIaLnByZXNxdWUudjEuRW5xdWV1ZU9wdGlvbnMiNgoURW5xdWV1ZUJhdGNoUmVzcG9uc2USCwoDaWRzGAEgAygJEhEKCWR1cGxpY2F0ZRgCIAEoCCJuCgxGZXRjaFJlcXVlc3QSDQoFcXVldWUYASABKAkSEAoIbWF4X2pvYnMYAiABKA0SFQoNbGVhc2Vfc2Vjb25kcxgDIAEoDRIQCghhdXRvX2FjaxgEIAEoCBIUCgx3YWl0X3NlY29uZHMYBSABKA0iPwoNRmV0Y2hSZXNwb25zZRIdCgRqb2JzGAEgAygLMg8ucHJlc3F1ZS52MS5Kb2ISDwoHc3RvcHBlZBgCIAEoCCI8CgpBY2tSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEgoKAmlkGAIgASgJEhMKC2xlYXNlX3Rva2VuGAMgASgJIg0KC0Fja1Jlc3BvbnNlIqABCgtOYWNrUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIKCgJpZBgCIAEoCRITCgtsZWFzZV90b2tlbhgDIAEoCRINCgVlcnJvchgEIAEoCRIaCg1kZWxheV9zZWNvbmRzGAUgASgBSACIAQESFgoJcmV0cnlhYmxlGAYgASgISAGIAQFCEAoOX2RlbGF5X3NlY29uZHNCDAoKX3JldHJ5YWJsZSJfCgxOYWNrUmVzcG9uc2USDAoEZGVhZBgBIAEoCBIsCghyZXRyeV9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZGVhZF9yZWFzb24YAyABKAkiWwoSRXh0ZW5kTGVhc2VSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEgoKAmlkGAIgASgJEhMKC2xlYXNlX3Rva2VuGAMgASgJEhUKDWxlYXNlX3NlY29uZHMYBCABKA0iMwoTRXh0ZW5kTGVhc2VSZXNwb25zZRIcCgNqb2IYASABKAsyDy5wcmVzcXVlLnYxLkpvYiIqCg1HZXRKb2JSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEgoKAmlkGAIgASgJIi4KDkdldEpvYlJlc3BvbnNlEhwKA2pvYhgBIAEoCzIPLnByZXNxdWUudjEuSm9iMuwDCgxRdWV1ZVNlcnZpY2USQgoHRW5xdWV1ZRIaLnByZXNxdWUudjEuRW5xdWV1ZVJlcXVlc3QaGy5wcmVzcXVlLnYxLkVucXVldWVSZXNwb25zZRJRCgxFbnF1ZXVlQmF0Y2gSHy5wcmVzcXVlLnYxLkVucXVldWVCYXRjaFJlcXVlc3QaIC5wcmVzcXVlLnYxLkVucXVldWVCYXRjaFJlc3BvbnNlEjwKBUZldGNoEhgucHJlc3F1ZS52MS5GZXRjaFJlcXVlc3QaGS5wcmVzcXVlLnYxLkZldGNoUmVzcG9uc2USNgoDQWNrEhYucHJlc3F1ZS52MS5BY2tSZXF1ZXN0GhcucHJlc3F1ZS52MS5BY2tSZXNwb25zZRI5CgROYWNrEhcucHJlc3F1ZS52MS5OYWNrUmVxdWVzdBoYLnByZXNxdWUudjEuTmFja1Jlc3BvbnNlEk4KC0V4dGVuZExlYXNlEh4ucHJlc3F1ZS52MS5FeHRlbmRMZWFzZVJlcXVlc3QaHy5wcmVzcXVlLnYxLkV4dGVuZExlYXNlUmVzcG9uc2USRAoGR2V0Sm9iEhkucHJlc3F1ZS52MS5HZXRKb2JSZXF1ZXN0GhoucHJlc3F1ZS52MS5HZXRKb2JSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_presque_v1_job]);
+  fileDesc("Ch5wcmVzcXVlL3YxL3F1ZXVlX3NlcnZpY2UucHJvdG8SCnByZXNxdWUudjEi7QEKDkVucXVldWVPcHRpb25zEhAKCHByaW9yaXR5GAEgASgFEhUKDWRlbGF5X3NlY29uZHMYAiABKAESKgoGcnVuX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxtYXhfYXR0ZW1wdHMYBCABKA0SLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdW5pcXVlX2tleRgGIAEoCRIXCg9pZGVtcG90ZW5jeV9rZXkYByABKAkSEwoLdHJhY2VwYXJlbnQYCCABKAkihgEKDkVucXVldWVSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEicKB3BheWxvYWQYAiABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSKwoHb3B0aW9ucxgDIAEoCzIaLnByZXNxdWUudjEuRW5xdWV1ZU9wdGlvbnMSDwoHcmVxdWV1ZRgEIAEoCCIwCg9FbnF1ZXVlUmVzcG9uc2USCgoCaWQYASABKAkSEQoJZHVwbGljYXRlGAIgASgIInsKE0VucXVldWVCYXRjaFJlcXVlc3QSDQoFcXVldWUYASABKAkSKAoIcGF5bG9hZHMYAiADKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSKwoHb3B0aW9ucxgDIAEoCzIaLnByZXNxdWUudjEuRW5xdWV1ZU9wdGlvbnMiNgoURW5xdWV1ZUJhdGNoUmVzcG9uc2USCwoDaWRzGAEgAygJEhEKCWR1cGxpY2F0ZRgCIAEoCCJuCgxGZXRjaFJlcXVlc3QSDQoFcXVldWUYASABKAkSEAoIbWF4X2pvYnMYAiABKA0SFQoNbGVhc2Vfc2Vjb25kcxgDIAEoDRIQCghhdXRvX2FjaxgEIAEoCBIUCgx3YWl0X3NlY29uZHMYBSABKA0iPwoNRmV0Y2hSZXNwb25zZRIdCgRqb2JzGAEgAygLMg8ucHJlc3F1ZS52MS5Kb2ISDwoHc3RvcHBlZBgCIAEoCCI8CgpBY2tSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEgoKAmlkGAIgASgJEhMKC2xlYXNlX3Rva2VuGAMgASgJIg0KC0Fja1Jlc3BvbnNlIqABCgtOYWNrUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIKCgJpZBgCIAEoCRITCgtsZWFzZV90b2tlbhgDIAEoCRINCgVlcnJvchgEIAEoCRIaCg1kZWxheV9zZWNvbmRzGAUgASgBSACIAQESFgoJcmV0cnlhYmxlGAYgASgISAGIAQFCEAoOX2RlbGF5X3NlY29uZHNCDAoKX3JldHJ5YWJsZSJfCgxOYWNrUmVzcG9uc2USDAoEZGVhZBgBIAEoCBIsCghyZXRyeV9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZGVhZF9yZWFzb24YAyABKAkiWwoSRXh0ZW5kTGVhc2VSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEgoKAmlkGAIgASgJEhMKC2xlYXNlX3Rva2VuGAMgASgJEhUKDWxlYXNlX3NlY29uZHMYBCABKA0iMwoTRXh0ZW5kTGVhc2VSZXNwb25zZRIcCgNqb2IYASABKAsyDy5wcmVzcXVlLnYxLkpvYiIuChFQcm9tb3RlSm9iUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIKCgJpZBgCIAEoCSIyChJQcm9tb3RlSm9iUmVzcG9uc2USHAoDam9iGAEgASgLMg8ucHJlc3F1ZS52MS5Kb2IiKgoNR2V0Sm9iUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIKCgJpZBgCIAEoCSIuCg5HZXRKb2JSZXNwb25zZRIcCgNqb2IYASABKAsyDy5wcmVzcXVlLnYxLkpvYjK5BAoMUXVldWVTZXJ2aWNlEkIKB0VucXVldWUSGi5wcmVzcXVlLnYxLkVucXVldWVSZXF1ZXN0GhsucHJlc3F1ZS52MS5FbnF1ZXVlUmVzcG9uc2USUQoMRW5xdWV1ZUJhdGNoEh8ucHJlc3F1ZS52MS5FbnF1ZXVlQmF0Y2hSZXF1ZXN0GiAucHJlc3F1ZS52MS5FbnF1ZXVlQmF0Y2hSZXNwb25zZRI8CgVGZXRjaBIYLnByZXNxdWUudjEuRmV0Y2hSZXF1ZXN0GhkucHJlc3F1ZS52MS5GZXRjaFJlc3BvbnNlEjYKA0FjaxIWLnByZXNxdWUudjEuQWNrUmVxdWVzdBoXLnByZXNxdWUudjEuQWNrUmVzcG9uc2USOQoETmFjaxIXLnByZXNxdWUudjEuTmFja1JlcXVlc3QaGC5wcmVzcXVlLnYxLk5hY2tSZXNwb25zZRJOCgtFeHRlbmRMZWFzZRIeLnByZXNxdWUudjEuRXh0ZW5kTGVhc2VSZXF1ZXN0Gh8ucHJlc3F1ZS52MS5FeHRlbmRMZWFzZVJlc3BvbnNlEksKClByb21vdGVKb2ISHS5wcmVzcXVlLnYxLlByb21vdGVKb2JSZXF1ZXN0Gh4ucHJlc3F1ZS52MS5Qcm9tb3RlSm9iUmVzcG9uc2USRAoGR2V0Sm9iEhkucHJlc3F1ZS52MS5HZXRKb2JSZXF1ZXN0GhoucHJlc3F1ZS52MS5HZXRKb2JSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_presque_v1_job]);
 
 /**
  * @generated from message presque.v1.EnqueueOptions
@@ -445,6 +445,45 @@ export const ExtendLeaseResponseSchema: GenMessage<ExtendLeaseResponse> = /*@__P
   messageDesc(file_presque_v1_queue_service, 12);
 
 /**
+ * @generated from message presque.v1.PromoteJobRequest
+ */
+export type PromoteJobRequest = Message<"presque.v1.PromoteJobRequest"> & {
+  /**
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+
+  /**
+   * @generated from field: string id = 2;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message presque.v1.PromoteJobRequest.
+ * Use `create(PromoteJobRequestSchema)` to create a new message.
+ */
+export const PromoteJobRequestSchema: GenMessage<PromoteJobRequest> = /*@__PURE__*/
+  messageDesc(file_presque_v1_queue_service, 13);
+
+/**
+ * @generated from message presque.v1.PromoteJobResponse
+ */
+export type PromoteJobResponse = Message<"presque.v1.PromoteJobResponse"> & {
+  /**
+   * @generated from field: presque.v1.Job job = 1;
+   */
+  job?: Job | undefined;
+};
+
+/**
+ * Describes the message presque.v1.PromoteJobResponse.
+ * Use `create(PromoteJobResponseSchema)` to create a new message.
+ */
+export const PromoteJobResponseSchema: GenMessage<PromoteJobResponse> = /*@__PURE__*/
+  messageDesc(file_presque_v1_queue_service, 14);
+
+/**
  * @generated from message presque.v1.GetJobRequest
  */
 export type GetJobRequest = Message<"presque.v1.GetJobRequest"> & {
@@ -464,7 +503,7 @@ export type GetJobRequest = Message<"presque.v1.GetJobRequest"> & {
  * Use `create(GetJobRequestSchema)` to create a new message.
  */
 export const GetJobRequestSchema: GenMessage<GetJobRequest> = /*@__PURE__*/
-  messageDesc(file_presque_v1_queue_service, 13);
+  messageDesc(file_presque_v1_queue_service, 15);
 
 /**
  * @generated from message presque.v1.GetJobResponse
@@ -481,7 +520,7 @@ export type GetJobResponse = Message<"presque.v1.GetJobResponse"> & {
  * Use `create(GetJobResponseSchema)` to create a new message.
  */
 export const GetJobResponseSchema: GenMessage<GetJobResponse> = /*@__PURE__*/
-  messageDesc(file_presque_v1_queue_service, 14);
+  messageDesc(file_presque_v1_queue_service, 16);
 
 /**
  * Producing and consuming jobs. REST: /q/ and /qb/ (see README).
@@ -548,6 +587,16 @@ export const QueueService: GenService<{
     methodKind: "unary";
     input: typeof ExtendLeaseRequestSchema;
     output: typeof ExtendLeaseResponseSchema;
+  },
+  /**
+   * Makes a delayed job ready now. REST: POST /q/{queue}/{id}/promote.
+   *
+   * @generated from rpc presque.v1.QueueService.PromoteJob
+   */
+  promoteJob: {
+    methodKind: "unary";
+    input: typeof PromoteJobRequestSchema;
+    output: typeof PromoteJobResponseSchema;
   },
   /**
    * Reads a job without changing it. REST: GET /q/{queue}/{id}.
