@@ -7,14 +7,16 @@ import { createQueueAdmin, type QueueAdmin } from "./queue-admin.ts";
 import type { QueueRegistry } from "./queue-registry.ts";
 import type { QueueScripts } from "./queue-scripts.ts";
 import type { QueueSettings } from "./queue-settings.ts";
+import { createSchedules, type Schedules } from "./schedules.ts";
 import { createValidator, type Validator } from "./validate.ts";
 import type { WakeHub } from "./wake-hub.ts";
 
 /**
  * The queue semantics. REST and RPC edges both call these, and nothing else changes queues in
- * Redis: jobs (enqueue, fetch, ack, nack, extend, get), queue administration, dead letters.
+ * Redis: jobs (enqueue, fetch, ack, nack, extend, get), queue administration, dead letters,
+ * recurring schedules.
  */
-export interface Engine extends JobOperations, QueueAdmin, DeadLetters {
+export interface Engine extends JobOperations, QueueAdmin, DeadLetters, Schedules {
   /** The checks behind every operation, for edges that parse their own parameters. */
   validate: Validator;
 }
@@ -38,5 +40,6 @@ export function createEngine(options: CreateEngineOptions): Engine {
     ...jobs,
     ...createQueueAdmin(deps),
     ...createDeadLetters(deps, jobs),
+    ...createSchedules(deps),
   };
 }

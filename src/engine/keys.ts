@@ -22,6 +22,10 @@ export interface QueueKeys {
   done: string;
   /** HASH unique key → id of the queued or leased job holding it (presque's ?uniq=). */
   unique: string;
+  /** HASH schedule name → its definition (JSON): cron or interval, time zone, payload. */
+  schedules: string;
+  /** ZSET schedule name → its next tick (ms); the tick is claimed and moved by fireSchedule. */
+  scheduleDue: string;
   /** Prefix of idempotency STRING keys (`${idemPrefix}${key}` → JSON ids), each with its window as TTL. */
   idemPrefix: string;
   /**
@@ -59,6 +63,8 @@ export function createKeySpace(prefix: string): KeySpace {
       done: `${base}:done`,
       unique: `${base}:unique`,
       idemPrefix: `${base}:idem:`,
+      schedules: `${base}:schedules`,
+      scheduleDue: `${base}:schedules:due`,
       minuteStats: (minute) => `${base}:meta:m:${minute}`,
       jobPrefix: `${base}:job:`,
     };

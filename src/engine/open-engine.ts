@@ -6,6 +6,7 @@ import { createQueueRegistry, type QueueRegistry } from "./queue-registry.ts";
 import { createQueueScripts, type QueueScripts } from "./queue-scripts.ts";
 import { defaultQueueSettings } from "./queue-settings.ts";
 import { startReaper } from "./reaper.ts";
+import { startScheduler } from "./scheduler.ts";
 import { loadScripts } from "./script-loader.ts";
 import { createWakeHub, type WakeHub } from "./wake-hub.ts";
 
@@ -19,6 +20,8 @@ export interface OpenEngine {
   wakeHub: WakeHub;
   /** Runs one reaper pass now (tests; leases live in Redis, so no final pass is ever needed). */
   sweep(): Promise<number>;
+  /** Fires the schedules that are due now (tests); resolves with how many jobs were enqueued. */
+  fireSchedules(): Promise<number>;
   /** Stops the reaper and the wake subscription; the command connection is the caller's. */
   close(): Promise<void>;
 }
@@ -51,6 +54,14 @@ export async function openEngine(options: {
     intervalMs: config.reaperIntervalMs,
     onError: options.onError,
   });
+  const scheduler = startScheduler({
+    redis,
+    keys,
+    scripts,
+    registry,
+    maxIdleMs: 1000,
+    onError: options.onError,
+  });
   const engine = createEngine({
     redis,
     keys,
@@ -69,8 +80,10 @@ export async function openEngine(options: {
     registry,
     wakeHub,
     sweep: reaper.sweep,
+    fireSchedules: scheduler.fireDue,
     async close() {
       reaper.stop();
+      scheduler.stop();
       await wakeHub.close();
     },
   };

@@ -5,7 +5,8 @@ import { runInPipeline, runScript, type ScriptName } from "./script-loader.ts";
 
 /** Runs the per-queue scripts with the common keys and arguments of lua/includes/queue.lua. */
 export interface QueueScripts {
-  run(name: ScriptName, queue: string, args: (string | number)[]): Promise<unknown>;
+  /** `extraKeys` follow the common eight (KEYS[9], ...), for scripts that need more. */
+  run(name: ScriptName, queue: string, args: (string | number)[], extraKeys?: string[]): Promise<unknown>;
   queueOn(pipeline: ChainableCommander, name: ScriptName, queue: string, args: (string | number)[]): void;
 }
 
@@ -19,9 +20,9 @@ export function createQueueScripts(redis: Redis, keys: KeySpace, defaults: Queue
     };
   };
   return {
-    run(name, queue, args) {
+    run(name, queue, args, extraKeys = []) {
       const c = common(queue);
-      return runScript(redis, name, c.keys, [...c.args, ...args]);
+      return runScript(redis, name, [...c.keys, ...extraKeys], [...c.args, ...args]);
     },
     queueOn(pipeline, name, queue, args) {
       const c = common(queue);

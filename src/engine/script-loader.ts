@@ -20,7 +20,10 @@ export type ScriptName =
   | "removeWorker"
   | "redriveDead"
   | "deleteDead"
-  | "promoteJob";
+  | "promoteJob"
+  | "fireSchedule"
+  | "putSchedule"
+  | "deleteSchedule";
 
 export interface Script {
   name: ScriptName;

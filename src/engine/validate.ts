@@ -10,19 +10,22 @@ const maxDelayMs = 10 * 365 * 24 * 3600 * 1000;
 
 /** The checks every edge shares, so REST and RPC answer bad input with the same words. */
 export function createValidator(limits: Limits) {
+  /** Queue and schedule names: they become parts of Redis keys and of URLs. */
+  const checkName = (name: string, what: string): string => {
+    if (name.length === 0) throw invalidArgument(`${what} is missing`);
+    if (name.length > limits.maxQueueNameLength) {
+      throw invalidArgument(`${what} is longer than ${limits.maxQueueNameLength} characters`);
+    }
+    if (!queueNamePattern.test(name)) {
+      throw invalidArgument(
+        `${what} ${JSON.stringify(name)} may only contain letters, digits, underscore, dot, colon and hyphen`,
+      );
+    }
+    return name;
+  };
   return {
-    queueName(name: string): string {
-      if (name.length === 0) throw invalidArgument("queue name is missing");
-      if (name.length > limits.maxQueueNameLength) {
-        throw invalidArgument(`queue name is longer than ${limits.maxQueueNameLength} characters`);
-      }
-      if (!queueNamePattern.test(name)) {
-        throw invalidArgument(
-          `queue name ${JSON.stringify(name)} may only contain letters, digits, underscore, dot, colon and hyphen`,
-        );
-      }
-      return name;
-    },
+    queueName: (name: string) => checkName(name, "queue name"),
+    scheduleName: (name: string) => checkName(name, "schedule name"),
 
     jobId(id: string): string {
       if (!jobIdPattern.test(id)) throw invalidArgument(`job id ${JSON.stringify(id)} is not a job id`);

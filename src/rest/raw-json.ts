@@ -35,20 +35,30 @@ export function rawJobsOfBatch(body: string): string[] {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || !Array.isArray(parsed.jobs)) {
     throw invalidArgument('body must be {"jobs": [job, ...]}');
   }
-  let elements: string[] = [];
+  return arrayElements(body, valueStartOf(body, "jobs"));
+}
+
+/** The raw text of one member of a top-level JSON object (already parsed and known to be there). */
+export function rawValueOf(body: string, member: string): string {
+  const start = valueStartOf(body, member);
+  return body.slice(start, skipValue(body, start));
+}
+
+/** Where the value of a top-level member starts; the last one wins, as in JSON.parse. */
+function valueStartOf(body: string, member: string): number {
+  let found = -1;
   let i = skipSpace(body, 0) + 1; // past "{"
   for (;;) {
     i = skipSpace(body, i);
-    if (body[i] === "}") break;
+    if (body[i] === "}" || i >= body.length) break;
     const keyEnd = skipValue(body, i);
     const key = JSON.parse(body.slice(i, keyEnd)) as string;
     const valueStart = skipSpace(body, skipSpace(body, keyEnd) + 1); // past ":"
-    const valueEnd = skipValue(body, valueStart);
-    if (key === "jobs") elements = arrayElements(body, valueStart); // the last "jobs" wins, as in JSON.parse
-    i = skipSpace(body, valueEnd);
+    if (key === member) found = valueStart;
+    i = skipSpace(body, skipValue(body, valueStart));
     if (body[i] === ",") i++;
   }
-  return elements;
+  return found;
 }
 
 function arrayElements(text: string, start: number): string[] {

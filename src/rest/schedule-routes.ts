@@ -1,0 +1,72 @@
+import type { ScheduleView } from "../engine/schedules.ts";
+import { invalidArgument, PresqueError } from "../errors/presque-error.ts";
+import { readBody, sendJson, sendText } from "./http-io.ts";
+import { parseJsonBody, rawValueOf } from "./raw-json.ts";
+import type { RestDeps } from "./rest-deps.ts";
+import type { RestRouter } from "./router.ts";
+
+const schedulePath = /^\/schedules\/([^/]+)\/([^/]+)$/;
+const shape =
+  'body must be {"cron": "*/5 * * * *", "timezone": "Europe/Paris", "payload": {...}} or {"every": 60, "payload": {...}}';
+
+/** The REST spelling of a schedule; its payload is spliced in as stored. */
+function scheduleJson(view: ScheduleView): string {
+  const head = JSON.stringify({
+    name: view.name,
+    queue: view.queue,
+    ...("cron" in view.timing
+      ? { cron: view.timing.cron, timezone: view.timing.timezone ?? "UTC" }
+      : { every: view.timing.everySeconds }),
+    priority: view.priority ?? 0,
+    next_run_at: view.nextRunAt >= 0 ? new Date(view.nextRunAt).toISOString() : null,
+  });
+  return `${head.slice(0, -1)},"payload":${view.payload}}`;
+}
+
+/** Recurring schedules: PUT to create or replace, GET to list, DELETE to remove. */
+export function registerScheduleRoutes(router: RestRouter, deps: RestDeps): void {
+  const { engine } = deps;
+  const list = (views: ScheduleView[]) => `{"schedules":[${views.map(scheduleJson).join(",")}]}`;
+  router
+    .on("GET", /^\/schedules\/?$/, async ({ res }) => sendText(res, 200, list(await engine.listSchedules())))
+    .on("GET", /^\/schedules\/([^/]+)$/, async ({ res, params }) => {
+      sendText(res, 200, list(await engine.listSchedules(params[0] as string)));
+    })
+    .on("PUT", schedulePath, async ({ req, res, params }) => {
+      const body = await readBody(req, deps.maxBodyBytes);
+      const parsed = parseJsonBody(body) as Record<string, unknown>;
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+        throw invalidArgument(shape);
+      const { cron, every, timezone, priority, payload, ...rest } = parsed;
+      if (Object.keys(rest).length > 0)
+        throw invalidArgument(`${shape}; unknown ${Object.keys(rest).join(", ")}`);
+      if (payload === undefined || (cron === undefined) === (every === undefined))
+        throw invalidArgument(shape);
+      if (cron !== undefined && typeof cron !== "string") throw invalidArgument(shape);
+      if (every !== undefined && typeof every !== "number") throw invalidArgument(shape);
+      if (timezone !== undefined && typeof timezone !== "string") throw invalidArgument(shape);
+      if (priority !== undefined && typeof priority !== "number") throw invalidArgument(shape);
+      const view = await engine.putSchedule({
+        queue: params[0] as string,
+        name: params[1] as string,
+        timing:
+          cron !== undefined
+            ? { cron: cron as string, timezone: timezone as string | undefined }
+            : { everySeconds: every as number },
+        payload: rawValueOf(body, "payload"),
+        priority: priority as number | undefined,
+      });
+      sendText(res, 200, scheduleJson(view));
+    })
+    .on("DELETE", schedulePath, async ({ res, params }) => {
+      const [queue, name] = params as [string, string];
+      const deleted = await engine.deleteSchedule(queue, name);
+      sendJson(
+        res,
+        deleted ? 200 : 404,
+        deleted
+          ? { queue, name, deleted }
+          : { code: "not_found", message: `no schedule ${name} on queue ${queue}` },
+      );
+    });
+}

@@ -1,0 +1,56 @@
+import { create, fromJson, type JsonValue } from "@bufbuild/protobuf";
+import { timestampFromMs, ValueSchema } from "@bufbuild/protobuf/wkt";
+import type { ServiceImpl } from "@connectrpc/connect";
+import {
+  type Schedule,
+  ScheduleSchema,
+  type ScheduleService,
+} from "../../gen/presque/v1/schedule_service_pb.ts";
+import type { Engine } from "../engine/create-engine.ts";
+import type { ScheduleView } from "../engine/schedules.ts";
+import { invalidArgument } from "../errors/presque-error.ts";
+import { optionalText, payloadText } from "./job-message.ts";
+
+function toScheduleMessage(view: ScheduleView): Schedule {
+  return create(ScheduleSchema, {
+    name: view.name,
+    queue: view.queue,
+    timing:
+      "cron" in view.timing
+        ? { case: "cron", value: view.timing.cron }
+        : { case: "everySeconds", value: view.timing.everySeconds },
+    timezone: "cron" in view.timing ? (view.timing.timezone ?? "") : "",
+    payload: fromJson(ValueSchema, JSON.parse(view.payload) as JsonValue),
+    priority: view.priority ?? 0,
+    nextRunAt: view.nextRunAt >= 0 ? timestampFromMs(view.nextRunAt) : undefined,
+  });
+}
+
+/** presque.v1.ScheduleService on the engine. */
+export function createScheduleService({ engine }: { engine: Engine }): ServiceImpl<typeof ScheduleService> {
+  return {
+    async putSchedule(req) {
+      const schedule = req.schedule;
+      if (!schedule) throw invalidArgument("schedule is missing");
+      const timing = schedule.timing;
+      if (timing.case === undefined) throw invalidArgument("a schedule needs cron or every_seconds");
+      const view = await engine.putSchedule({
+        name: schedule.name,
+        queue: schedule.queue,
+        timing:
+          timing.case === "cron"
+            ? { cron: timing.value, timezone: optionalText(schedule.timezone) }
+            : { everySeconds: timing.value },
+        payload: payloadText(schedule.payload),
+        priority: schedule.priority,
+      });
+      return { schedule: toScheduleMessage(view) };
+    },
+    async listSchedules(req) {
+      return { schedules: (await engine.listSchedules(optionalText(req.queue))).map(toScheduleMessage) };
+    },
+    async deleteSchedule(req) {
+      return { deleted: await engine.deleteSchedule(req.queue, req.name) };
+    },
+  };
+}
