@@ -55,6 +55,8 @@ limits:
 default_lease_seconds: 45
 reaper_interval_ms: 250
 shutdown_grace_ms: 0
+idempotency_window_seconds: 3600
+strict: true
 `);
     expect(loadConfig({ file, env: {} })).toEqual({
       host: "127.0.0.1",
@@ -72,6 +74,8 @@ shutdown_grace_ms: 0
       defaultLeaseSeconds: 45,
       reaperIntervalMs: 250,
       shutdownGraceMs: 0,
+      idempotencyWindowSeconds: 3600,
+      strict: true,
     });
   });
 
@@ -108,6 +112,11 @@ shutdown_grace_ms: 0
     expect(config).toMatchObject({ port: 7070, host: "10.0.0.1", dataDir: "/flag" });
   });
 
+  it("reads booleans from the environment and from flags", () => {
+    expect(loadConfig({ env: { PRESQUE_STRICT: "true" } }).strict).toBe(true);
+    expect(loadConfig({ env: { PRESQUE_STRICT: "1" }, flags: { strict: false } }).strict).toBe(false);
+  });
+
   it("returns a fresh object each time", () => {
     const config = loadConfig({ env: {} });
     config.limits.maxBatchSize = 1;
@@ -137,6 +146,9 @@ describe("loadConfig rejects bad input with a ConfigError naming the source and 
     );
     expect(configError(() => loadConfig({ file: yamlFile("limits: 5\n"), env: {} }))).toMatch(
       /: limits must be a map, got 5$/,
+    );
+    expect(configError(() => loadConfig({ env: { PRESQUE_STRICT: "yes" } }))).toBe(
+      'environment variable PRESQUE_STRICT must be true or false, got "yes"',
     );
     expect(configError(() => loadConfig({ file: yamlFile("- port\n"), env: {} }))).toMatch(
       /: must be a map of settings, got \["port"\]$/,
