@@ -72,8 +72,9 @@ export function createKeySpace(prefix: string): KeySpace {
   return {
     queues: `${prefix}:queues`,
     wakeChannel: `${prefix}:wake`,
-    workers: `${prefix}:workers`,
-    worker: (id) => `${prefix}:worker:${id}`,
+    // One hash tag for the registry, so beatWorker's two keys share a Cluster slot.
+    workers: `${prefix}:{workers}`,
+    worker: (id) => `${prefix}:{workers}:${id}`,
     queue,
     job: (name, id) => `${queue(name).jobPrefix}${id}`,
   };

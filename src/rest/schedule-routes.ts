@@ -60,13 +60,9 @@ export function registerScheduleRoutes(router: RestRouter, deps: RestDeps): void
     })
     .on("DELETE", schedulePath, async ({ res, params }) => {
       const [queue, name] = params as [string, string];
-      const deleted = await engine.deleteSchedule(queue, name);
-      sendJson(
-        res,
-        deleted ? 200 : 404,
-        deleted
-          ? { queue, name, deleted }
-          : { code: "not_found", message: `no schedule ${name} on queue ${queue}` },
-      );
+      if (!(await engine.deleteSchedule(queue, name))) {
+        throw new PresqueError("not_found", `queue ${queue} has no schedule ${name}`);
+      }
+      sendJson(res, 200, { queue, name, deleted: true });
     });
 }

@@ -1,30 +1,41 @@
 --[[
-  Gives leased jobs back without counting a failure: a consumer that goes away cleanly releases
-  what it holds at once instead of letting the leases expire. The delivery did not happen, so
-  the attempt count goes back down by one. A job is released only while it is still leased under
-  the given token.
+  Gives leased jobs back at once: a consumer went away (its stream closed) or is shutting down,
+  so nobody should wait for the leases to run out. The delivery did happen, so like an expired
+  lease it counts as a failed attempt ("consumer went away"): a job that crashes every worker
+  that takes it still ends in dead letters after its last attempt instead of looping forever.
+  A job is released only while it is still leased under the given token.
   KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
 
   ARGV[6..] pairs of job id, lease token
 
-  Returns: how many jobs were released
+  Returns: how many jobs were released (back to ready or to dead letters)
 ]]
 -- @include "queue"
+-- @include "now"
 -- @include "check-lease"
 -- @include "make-ready"
+-- @include "retire"
+-- @include "record-error"
 
-local ids, priorities = {}, {}
+local now = nowMs()
+local ids, priorities, released = {}, {}, 0
 for i = 6, #ARGV - 1, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
   if checkLease(id, token) == 1 then
     local key = jobKey(id)
+    local job = redis.call('HMGET', key, 'attempt', 'maxAttempts', 'priority')
+    local attempt, maxAttempts = tonumber(job[1] or '0'), tonumber(job[2] or '0')
     redis.call('ZREM', Q.leased, id)
     redis.call('HDEL', key, 'leaseToken', 'leaseDeadline')
-    local attempt = tonumber(redis.call('HGET', key, 'attempt') or '1')
-    redis.call('HSET', key, 'attempt', math.max(attempt - 1, 0))
-    ids[#ids + 1] = id
-    priorities[#priorities + 1] = tonumber(redis.call('HGET', key, 'priority') or '0')
+    recordError(id, attempt, 'consumer went away', now)
+    if maxAttempts > 0 and attempt >= maxAttempts then
+      buryJob(id, 'consumer went away on attempt ' .. attempt .. ' of ' .. maxAttempts, now)
+    else
+      ids[#ids + 1] = id
+      priorities[#priorities + 1] = tonumber(job[3] or '0')
+    end
+    released = released + 1
   end
 end
 makeReady(ids, priorities)
-return #ids
+return released

@@ -1,0 +1,12 @@
+/** A failure the CLI reports as one line on stderr, without a stack; exitCode 2 means bad usage. */
+export class CliError extends Error {
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.name = "CliError";
+    this.exitCode = exitCode;
+  }
+}
+
+export const usageError = (message: string) => new CliError(message, 2);

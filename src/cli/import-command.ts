@@ -1,0 +1,73 @@
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { CliError } from "./cli-error.ts";
+import { required } from "./cli-values.ts";
+import { createProgressBar } from "./progress-bar.ts";
+import { createRestClient, queuePath } from "./rest-client.ts";
+
+const usage = `Usage: presque import <queue> [file.ndjson] [--url URL]
+
+Enqueues one job per line of an NDJSON file (stdin when no file or "-"), in batches; each
+payload is stored byte for byte. Blank lines are skipped. A progress bar shows on a terminal.
+`;
+
+/** Batches stay well under the server's default limits (1000 jobs, 1 MiB body). */
+const maxBatchJobs = 500;
+const maxBatchBytes = 512 * 1024;
+
+export async function runImport(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { url: { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) return void process.stdout.write(usage);
+  const queue = required(positionals, 0, "queue", usage);
+  const file = positionals[1] === "-" ? undefined : positionals[1];
+  const rest = createRestClient(values.url);
+  const progress = createProgressBar(`import ${queue}`, file ? await countLines(file) : undefined);
+
+  let batch: string[] = [];
+  let batchBytes = 0;
+  let imported = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await rest.request("POST", `/qb/${queuePath(queue)}`, `{"jobs":[${batch.join(",")}]}`);
+    imported += batch.length;
+    batch = [];
+    batchBytes = 0;
+    progress.update(imported);
+  };
+
+  const input = file ? createReadStream(file) : process.stdin;
+  let lineNumber = 0;
+  for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+    lineNumber++;
+    if (line.trim() === "") continue;
+    try {
+      JSON.parse(line);
+    } catch (error) {
+      throw new CliError(
+        `line ${lineNumber} is not JSON (${(error as Error).message}); ${imported} jobs were imported before it`,
+      );
+    }
+    batch.push(line);
+    batchBytes += line.length;
+    if (batch.length >= maxBatchJobs || batchBytes >= maxBatchBytes) await flush();
+  }
+  await flush();
+  progress.finish(imported);
+  process.stderr.write(`imported ${imported} jobs into ${queue}\n`);
+}
+
+async function countLines(file: string): Promise<number> {
+  let lines = 0;
+  for await (const line of createInterface({
+    input: createReadStream(file),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })) {
+    if (line.trim() !== "") lines++;
+  }
+  return lines;
+}

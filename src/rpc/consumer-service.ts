@@ -1,0 +1,152 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
+import type { ServiceImpl } from "@connectrpc/connect";
+import {
+  AckResult,
+  type ConsumerService,
+  type JobRef,
+  type SubscribeResponseSchema,
+} from "../../gen/presque/v1/consumer_service_pb.ts";
+import type { Engine } from "../engine/create-engine.ts";
+import type { Consumers } from "../engine/open-consumers.ts";
+import type { SubscriptionEvent } from "../engine/subscription.ts";
+import type { JobRef as EngineJobRef } from "../engine/worker-registry.ts";
+import { toConnectError } from "../errors/error-table.ts";
+import { PresqueError } from "../errors/presque-error.ts";
+import { toJobMessage } from "./job-message.ts";
+
+export interface ConsumerServiceDeps {
+  engine: Engine;
+  consumers: Consumers;
+  shutdownSignal: AbortSignal;
+}
+
+const defaultWorkerHeartbeatSeconds = 5;
+
+const ackResults: Partial<Record<PresqueError["kind"], AckResult>> = {
+  not_found: AckResult.NOT_FOUND,
+  stale_lease: AckResult.STALE_LEASE,
+};
+
+/** presque.v1.ConsumerService: the subscription stream and the worker registry, translation only. */
+export function createConsumerService({
+  engine,
+  consumers,
+  shutdownSignal,
+}: ConsumerServiceDeps): ServiceImpl<typeof ConsumerService> {
+  const { subscriptions, workers } = consumers;
+  return {
+    async *subscribe(req, ctx) {
+      const events = subscriptions.subscribe({
+        queues: req.queues,
+        prefetch: req.prefetch || 1,
+        leaseMs: req.leaseSeconds ? req.leaseSeconds * 1000 : "default",
+        heartbeatMs: req.heartbeatSeconds ? req.heartbeatSeconds * 1000 : undefined,
+        // ctx.signal aborts on client cancel, deadline and shutdown alike; the subscription then
+        // throws its reason, so shutdown reaches the client as UNAVAILABLE, not a clean end.
+        signal: ctx.signal,
+        shutdownSignal,
+      });
+      try {
+        for await (const event of events) yield toSubscribeResponse(event);
+      } catch (error) {
+        // The error interceptor sees only the start of a stream; errors while streaming are mapped here.
+        throw toConnectError(error);
+      }
+    },
+
+    async ackBatch(req) {
+      engine.validate.batchSize(req.items.length, "number of acks");
+      const results = await Promise.all(
+        req.items.map((item) =>
+          engine.ack(item.queue, item.id, item.leaseToken).then(
+            () => AckResult.ACKED,
+            (error: unknown) => {
+              const result = error instanceof PresqueError ? ackResults[error.kind] : undefined;
+              if (result === undefined) throw error;
+              return result;
+            },
+          ),
+        ),
+      );
+      return { results };
+    },
+
+    async registerWorker(req) {
+      const workerId = await workers.register({
+        name: req.name,
+        queues: req.queues,
+        host: req.host,
+        pid: req.pid,
+        concurrency: req.concurrency,
+        heartbeatMs: (req.heartbeatSeconds || defaultWorkerHeartbeatSeconds) * 1000,
+      });
+      return { workerId };
+    },
+
+    async heartbeat(req) {
+      await workers.heartbeat(req.workerId, {
+        workingOn: req.workingOn.map(fromJobRef),
+        processed: Number(req.processed),
+        failed: Number(req.failed),
+      });
+      return {};
+    },
+
+    async unregisterWorker(req) {
+      await workers.unregister(req.workerId);
+      return {};
+    },
+
+    async listWorkers() {
+      const list = await workers.list();
+      return {
+        workers: list.map((worker) => ({
+          workerId: worker.workerId,
+          name: worker.name,
+          queues: worker.queues,
+          host: worker.host,
+          pid: worker.pid,
+          concurrency: worker.concurrency,
+          registeredAt: timestampFromMs(worker.registeredAt),
+          lastHeartbeatAt: timestampFromMs(worker.lastHeartbeatAt),
+          alive: worker.alive,
+          workingOn: worker.workingOn.map((ref) => ({
+            queue: ref.queue,
+            id: ref.id,
+            startedAt: timestampFromMs(ref.startedAt),
+          })),
+          processed: BigInt(worker.processed),
+          failed: BigInt(worker.failed),
+        })),
+      };
+    },
+  };
+}
+
+function toSubscribeResponse(event: SubscriptionEvent): MessageInitShape<typeof SubscribeResponseSchema> {
+  switch (event.type) {
+    case "subscribed":
+      return {
+        event: {
+          case: "subscribed",
+          value: {
+            subscriptionId: event.subscriptionId,
+            prefetch: event.prefetch,
+            leaseSeconds: event.leaseMs === "default" ? 0 : Math.ceil(event.leaseMs / 1000),
+            heartbeatSeconds: Math.round(event.heartbeatMs / 1000),
+          },
+        },
+      };
+    case "job":
+      return { event: { case: "job", value: toJobMessage(event.job) } };
+    case "heartbeat":
+      return { event: { case: "heartbeat", value: {} } };
+  }
+}
+
+const fromJobRef = (ref: JobRef): EngineJobRef => ({
+  queue: ref.queue,
+  id: ref.id,
+  startedAt: ref.startedAt ? timestampMs(ref.startedAt) : 0,
+});

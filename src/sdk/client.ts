@@ -1,0 +1,47 @@
+import { type Client, createClient, type Transport } from "@connectrpc/connect";
+import { createConnectTransport, createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { ConsumerService } from "../../gen/presque/v1/consumer_service_pb.ts";
+import { ControlService } from "../../gen/presque/v1/control_service_pb.ts";
+import { QueueService } from "../../gen/presque/v1/queue_service_pb.ts";
+import { StatsService } from "../../gen/presque/v1/stats_service_pb.ts";
+
+export interface PresqueClientOptions {
+  /** Where presque listens, e.g. "http://localhost:5000". */
+  baseUrl: string;
+  /** "connect" (default) works over HTTP/1.1 and through most proxies; "grpc" needs HTTP/2. */
+  protocol?: "connect" | "grpc";
+  /** HTTP version of the Connect protocol; gRPC always uses HTTP/2. Default "1.1". */
+  httpVersion?: "1.1" | "2";
+}
+
+/** Typed clients of every presque service, generated from proto/ (see gen/). */
+export interface PresqueClient {
+  queue: Client<typeof QueueService>;
+  control: Client<typeof ControlService>;
+  stats: Client<typeof StatsService>;
+  consumer: Client<typeof ConsumerService>;
+  /** Closes the HTTP/2 connection, if any; HTTP/1.1 sockets close when idle. */
+  close(): void;
+}
+
+export function createPresqueClient(options: PresqueClientOptions): PresqueClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const http2 = options.protocol === "grpc" || options.httpVersion === "2";
+  const sessionManager = http2 ? new Http2SessionManager(baseUrl) : undefined;
+  const transport: Transport =
+    options.protocol === "grpc"
+      ? createGrpcTransport({ baseUrl, sessionManager })
+      : sessionManager
+        ? createConnectTransport({ baseUrl, httpVersion: "2", sessionManager })
+        : createConnectTransport({ baseUrl, httpVersion: "1.1" });
+  return {
+    queue: createClient(QueueService, transport),
+    control: createClient(ControlService, transport),
+    stats: createClient(StatsService, transport),
+    consumer: createClient(ConsumerService, transport),
+    close: () => sessionManager?.abort(),
+  };
+}
+
+/** The server a tool talks to when told nothing: $PRESQUE_URL, else presque's default port. */
+export const defaultPresqueUrl = () => process.env.PRESQUE_URL || "http://localhost:5000";

@@ -1,0 +1,74 @@
+import type { Logger } from "../log.ts";
+import type { PresqueClient } from "./client.ts";
+
+/** A job as the work function sees it. */
+export interface WorkerJob<Payload = unknown> {
+  id: string;
+  queue: string;
+  /** The JSON payload, parsed. */
+  payload: Payload;
+  /** 1 on the first delivery. */
+  attempt: number;
+  enqueuedAt: Date;
+  /** Aborts when the worker lost the lease (another worker may get the job) or gave up waiting at shutdown. */
+  signal: AbortSignal;
+}
+
+export interface WorkerOptions<Payload = unknown> {
+  /** Queues to take jobs from, highest priority first. */
+  queues: string[];
+  /** Does the job. Resolving acks it; throwing nacks it with the error's message, so it is retried. */
+  work: (job: WorkerJob<Payload>) => Promise<void> | void;
+  /** Called after work threw, before the nack; for reporting. */
+  fail?: (job: WorkerJob<Payload>, error: unknown) => Promise<void> | void;
+  /** presque's address; default $PRESQUE_URL or http://localhost:5000. Ignored when client is given. */
+  url?: string;
+  client?: PresqueClient;
+  /** Jobs run at once; default 1. */
+  concurrency?: number;
+  /** Lease per job; the worker extends it while the job runs. Default 30. */
+  leaseSeconds?: number;
+  /** "auto" (default) streams and falls back to long-poll when streaming is not available. */
+  transport?: "auto" | "stream" | "poll";
+  /** Shown in the worker registry (GET /w/). Default: the queue names. */
+  name?: string;
+  /** Structured log lines; default JSON on stderr. */
+  log?: Logger;
+  /** Stop gracefully on SIGTERM and SIGINT; default true. */
+  handleSignals?: boolean;
+  /** At shutdown, how long running jobs may take to finish; then their leases are given back. Default 30 s. */
+  shutdownGraceMs?: number;
+  /** Registry heartbeat interval; default 5 s. */
+  heartbeatSeconds?: number;
+}
+
+/** Catches a worker that could never work at construction, not at the first job. */
+export function checkWorkerOptions<Payload>(options: WorkerOptions<Payload>) {
+  if (typeof options?.work !== "function") {
+    throw new TypeError(
+      "Worker needs a work(job) function: new Worker({ queues, work: async (job) => {...} })",
+    );
+  }
+  if (options.fail !== undefined && typeof options.fail !== "function") {
+    throw new TypeError("Worker option fail must be a function (job, error) => void");
+  }
+  if (!Array.isArray(options.queues) || options.queues.length === 0) {
+    throw new TypeError("Worker needs at least one queue: queues: ['emails']");
+  }
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new TypeError("Worker option concurrency must be a whole number of at least 1");
+  }
+  const leaseSeconds = options.leaseSeconds ?? 30;
+  if (!Number.isInteger(leaseSeconds) || leaseSeconds < 1) {
+    throw new TypeError("Worker option leaseSeconds must be a whole number of at least 1");
+  }
+  return {
+    concurrency,
+    leaseSeconds,
+    transport: options.transport ?? "auto",
+    shutdownGraceMs: options.shutdownGraceMs ?? 30_000,
+    heartbeatSeconds: options.heartbeatSeconds ?? 5,
+    name: options.name ?? options.queues.join(","),
+  };
+}
