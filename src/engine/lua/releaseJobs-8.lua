@@ -14,25 +14,16 @@
 -- @include "now"
 -- @include "check-lease"
 -- @include "make-ready"
--- @include "retire"
--- @include "record-error"
+-- @include "end-delivery"
 
 local now = nowMs()
 local ids, priorities, released = {}, {}, 0
 for i = 6, #ARGV - 1, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
   if checkLease(id, token) == 1 then
-    local key = jobKey(id)
-    local job = redis.call('HMGET', key, 'attempt', 'maxAttempts', 'priority')
-    local attempt, maxAttempts = tonumber(job[1] or '0'), tonumber(job[2] or '0')
-    redis.call('ZREM', Q.leased, id)
-    redis.call('HDEL', key, 'leaseToken', 'leaseDeadline')
-    recordError(id, attempt, 'consumer went away', now)
-    if maxAttempts > 0 and attempt >= maxAttempts then
-      buryJob(id, 'consumer went away on attempt ' .. attempt .. ' of ' .. maxAttempts, now)
-    else
+    if endDelivery(id, 'consumer went away', now) then
       ids[#ids + 1] = id
-      priorities[#priorities + 1] = tonumber(job[3] or '0')
+      priorities[#priorities + 1] = priorityOf(id)
     end
     released = released + 1
   end

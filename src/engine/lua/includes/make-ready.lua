@@ -27,5 +27,5 @@ end
 
 -- One job back to ready with its own priority.
 local function makeOneReady(id)
-  makeReady({ id }, { tonumber(redis.call('HGET', Q.jobPrefix .. id, 'priority') or '0') })
+  makeReady({ id }, { priorityOf(id) })
 end

@@ -1,6 +1,5 @@
 -- @include "make-ready"
--- @include "retire"
--- @include "record-error"
+-- @include "end-delivery"
 -- Moves due delayed jobs to ready, and handles leases that ran out: the attempt is recorded as
 -- failed ("lease expired"), and the job goes back to ready, or to dead letters when that was its
 -- last attempt. The late worker's token stops working. At most `limit` jobs from each set, oldest
@@ -9,30 +8,21 @@ local function promoteDue(now, limit)
   local due = redis.call('ZRANGEBYSCORE', Q.delayed, '-inf', now, 'LIMIT', 0, limit)
   if #due > 0 then
     local priorities = {}
-    for i, id in ipairs(due) do priorities[i] = tonumber(redis.call('HGET', jobKey(id), 'priority') or '0') end
+    for i, id in ipairs(due) do priorities[i] = priorityOf(id) end
     redis.call('ZREM', Q.delayed, unpack(due))
     makeReady(due, priorities)
   end
 
   local expired = redis.call('ZRANGEBYSCORE', Q.leased, '-inf', now, 'LIMIT', 0, limit)
-  if #expired > 0 then
-    redis.call('ZREM', Q.leased, unpack(expired))
-    local again, priorities = {}, {}
-    for _, id in ipairs(expired) do
-      local job = redis.call('HMGET', jobKey(id), 'attempt', 'maxAttempts', 'priority')
-      local attempt, maxAttempts = tonumber(job[1] or '0'), tonumber(job[2] or '0')
-      redis.call('HDEL', jobKey(id), 'leaseToken', 'leaseDeadline')
-      recordError(id, attempt, 'lease expired', now)
-      if maxAttempts > 0 and attempt >= maxAttempts then
-        buryJob(id, 'lease expired on attempt ' .. attempt .. ' of ' .. maxAttempts, now)
-      else
-        again[#again + 1] = id
-        priorities[#priorities + 1] = tonumber(job[3] or '0')
-      end
+  local again, priorities = {}, {}
+  for _, id in ipairs(expired) do
+    if endDelivery(id, 'lease expired', now) then
+      again[#again + 1] = id
+      priorities[#priorities + 1] = priorityOf(id)
     end
-    makeReady(again, priorities)
-    countEvent('expiredLeases', #expired, now)
   end
+  makeReady(again, priorities)
+  if #expired > 0 then countEvent('expiredLeases', #expired, now) end
   return #due + #expired
 end
 

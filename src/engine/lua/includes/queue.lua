@@ -20,3 +20,5 @@ local function setting(name)
 end
 
 local function jobKey(id) return Q.jobPrefix .. id end
+
+local function priorityOf(id) return tonumber(redis.call('HGET', jobKey(id), 'priority') or '0') end
