@@ -86,12 +86,21 @@ describe("presque serve", () => {
   });
 
   it("warns when its Redis persists nothing, and refuses to start with --strict", async () => {
-    const env = { ...process.env, REDIS_URL: inject("redisUrl"), PRESQUE_PREFIX: `cli-strict-${process.pid}` };
-    const refused = await run(process.execPath, [bin, "serve", "--port", "0", "--strict"], { env }).catch((e) => e);
+    const env = {
+      ...process.env,
+      REDIS_URL: inject("redisUrl"),
+      PRESQUE_PREFIX: `cli-strict-${process.pid}`,
+    };
+    const refused = await run(process.execPath, [bin, "serve", "--port", "0", "--strict"], { env }).catch(
+      (e) => e,
+    );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("refusing to start (--strict): Redis persists nothing");
 
-    const presque = await spawnPresque([], { REDIS_URL: inject("redisUrl"), PRESQUE_PREFIX: `cli-warn-${process.pid}` });
+    const presque = await spawnPresque([], {
+      REDIS_URL: inject("redisUrl"),
+      PRESQUE_PREFIX: `cli-warn-${process.pid}`,
+    });
     try {
       expect(presque.logs.join("\n")).toContain("a Redis restart loses every job");
     } finally {

@@ -1,26 +1,20 @@
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DeadLetterService } from "../gen/presque/v1/dead_letter_service_pb.ts";
 import { JobState } from "../gen/presque/v1/job_pb.ts";
 import { curl, json } from "./support/curl.ts";
-import { startTestServer, type TestServer } from "./support/presque-server.ts";
+import { useTestServer } from "./support/presque-server.ts";
 
-let server: TestServer;
-let url: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  url = server.baseUrl;
-});
-afterAll(() => server.stop());
+const presque = useTestServer();
 
 /** Enqueues the payloads and fails each once with its error text, on a queue with max_attempts 1. */
 async function killAll(queue: string, failures: [payload: string, error: string][]) {
-  await curl("-X", "POST", `${url}/control/${queue}/settings`, "-d", '{"max_attempts":1}');
+  await curl("-X", "POST", `${presque.url}/control/${queue}/settings`, "-d", '{"max_attempts":1}');
   for (const [payload, error] of failures) {
-    await curl("-X", "POST", `${url}/q/${queue}`, "-d", payload);
-    const leased = await curl(`${url}/q/${queue}?lease=60`);
-    const path = `${url}/q/${queue}/${leased.headers["x-presque-job-id"]}/nack?token=${leased.headers["x-presque-lease-token"]}`;
+    await curl("-X", "POST", `${presque.url}/q/${queue}`, "-d", payload);
+    const leased = await curl(`${presque.url}/q/${queue}?lease=60`);
+    const path = `${presque.url}/q/${queue}/${leased.headers["x-presque-job-id"]}/nack?token=${leased.headers["x-presque-lease-token"]}`;
     await curl("-X", "POST", path, "-d", JSON.stringify({ error }));
   }
 }
@@ -37,14 +31,14 @@ describe("dead letters over REST", () => {
       Array.from({ length: 5 }, (_, n) => [String(n), `error ${n}`] as [string, string]),
     );
     const seen: unknown[] = [];
-    let page = json(await curl(`${url}/dead/pages?limit=2`)) as Page;
+    let page = json(await curl(`${presque.url}/dead/pages?limit=2`)) as Page;
     seen.push(...page.jobs.map((job) => job.payload));
     while (page.next_cursor) {
-      page = json(await curl(`${url}/dead/pages?limit=2&cursor=${page.next_cursor}`)) as Page;
+      page = json(await curl(`${presque.url}/dead/pages?limit=2&cursor=${page.next_cursor}`)) as Page;
       seen.push(...page.jobs.map((job) => job.payload));
     }
     expect(seen).toEqual([0, 1, 2, 3, 4]);
-    expect((await curl(`${url}/dead/pages?cursor=nonsense`)).status).toBe(400);
+    expect((await curl(`${presque.url}/dead/pages?cursor=nonsense`)).status).toBe(400);
   });
 
   it("redrives only the jobs whose last error matches a filter", async () => {
@@ -56,13 +50,15 @@ describe("dead letters over REST", () => {
     const answer = await curl(
       "-X",
       "POST",
-      `${url}/dead/filtered/redrive`,
+      `${presque.url}/dead/filtered/redrive`,
       "-d",
       '{"error_contains":"smtp"}',
     );
     expect(json(answer)).toEqual({ queue: "filtered", redriven: 2 });
-    expect((json(await curl(`${url}/dead/filtered`)) as Page).jobs.map((job) => job.payload)).toEqual(["b"]);
-    expect(json(await curl(`${url}/j/filtered`))).toMatchObject({ ready: 2, dead: 1 });
+    expect((json(await curl(`${presque.url}/dead/filtered`)) as Page).jobs.map((job) => job.payload)).toEqual(
+      ["b"],
+    );
+    expect(json(await curl(`${presque.url}/j/filtered`))).toMatchObject({ ready: 2, dead: 1 });
   });
 
   it("redrives everything to another queue, each job once", async () => {
@@ -70,12 +66,14 @@ describe("dead letters over REST", () => {
       ['{"n":1}', "x"],
       ['{"n":2}', "y"],
     ]);
-    expect(json(await curl("-X", "POST", `${url}/dead/from/redrive`, "-d", '{"to":"elsewhere"}'))).toEqual({
+    expect(
+      json(await curl("-X", "POST", `${presque.url}/dead/from/redrive`, "-d", '{"to":"elsewhere"}')),
+    ).toEqual({
       queue: "from",
       redriven: 2,
     });
-    expect(json(await curl(`${url}/j/from`))).toMatchObject({ dead: 0, ready: 0 });
-    expect((await curl(`${url}/qb/elsewhere`)).body).toBe('[{"n":1},{"n":2}]');
+    expect(json(await curl(`${presque.url}/j/from`))).toMatchObject({ dead: 0, ready: 0 });
+    expect((await curl(`${presque.url}/qb/elsewhere`)).body).toBe('[{"n":1},{"n":2}]');
   });
 
   it("deletes given dead jobs, then all of them", async () => {
@@ -84,15 +82,18 @@ describe("dead letters over REST", () => {
       ["2", "x"],
       ["3", "x"],
     ]);
-    const ids = (json(await curl(`${url}/dead/gone`)) as Page).jobs.map((job) => job.id);
+    const ids = (json(await curl(`${presque.url}/dead/gone`)) as Page).jobs.map((job) => job.id);
     expect(
-      json(await curl("-X", "DELETE", `${url}/dead/gone`, "-d", JSON.stringify({ ids: [ids[0]] }))),
+      json(await curl("-X", "DELETE", `${presque.url}/dead/gone`, "-d", JSON.stringify({ ids: [ids[0]] }))),
     ).toEqual({
       queue: "gone",
       deleted: 1,
     });
-    expect(json(await curl("-X", "DELETE", `${url}/dead/gone`))).toEqual({ queue: "gone", deleted: 2 });
-    expect((await curl(`${url}/q/gone/${ids[1]}`)).status).toBe(404);
+    expect(json(await curl("-X", "DELETE", `${presque.url}/dead/gone`))).toEqual({
+      queue: "gone",
+      deleted: 2,
+    });
+    expect((await curl(`${presque.url}/q/gone/${ids[1]}`)).status).toBe(404);
   });
 });
 
@@ -104,7 +105,7 @@ describe("DeadLetterService over RPC", () => {
     ]);
     const client = createClient(
       DeadLetterService,
-      createConnectTransport({ baseUrl: url, httpVersion: "1.1" }),
+      createConnectTransport({ baseUrl: presque.url, httpVersion: "1.1" }),
     );
     const { jobs, nextCursor } = await client.listDeadJobs({ queue: "rpc-dead" });
     expect(nextCursor).toBe("");

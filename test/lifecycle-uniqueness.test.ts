@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { curl, json } from "./support/curl.ts";
-import { startTestServer, type TestServer } from "./support/presque-server.ts";
+import { useTestServer } from "./support/presque-server.ts";
 
-let server: TestServer;
-let url: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  url = server.baseUrl;
-});
-afterAll(() => server.stop());
+const presque = useTestServer();
 
 /** 50 identical requests at once, through fetch (50 curl processes would measure the machine). */
 const fiftyAtOnce = (path: string, init: RequestInit) =>
   Promise.all(
     Array.from({ length: 50 }, async () => {
-      const response = await fetch(`${url}${path}`, init);
+      const response = await fetch(`${presque.url}${path}`, init);
       return {
         status: response.status,
         body: (await response.json()) as Record<string, unknown>,
@@ -34,26 +28,30 @@ describe("presque's ?uniq=", () => {
       code: "already_exists",
       message: `job already exists: job ${created[0]?.body.id} holds unique key invoice-7`,
     });
-    expect(json(await curl(`${url}/j/uniq`))).toMatchObject({ ready: 1, enqueued: 1 });
+    expect(json(await curl(`${presque.url}/j/uniq`))).toMatchObject({ ready: 1, enqueued: 1 });
   });
 
   it("the key is held while the job is queued or leased, and free once it is acked", async () => {
-    await curl("-X", "POST", `${url}/q/uniq-life?uniq=k`, "-d", "1");
-    const leased = await curl(`${url}/q/uniq-life?lease=60`);
-    expect((await curl("-X", "POST", `${url}/q/uniq-life?uniq=k`, "-d", "2")).status).toBe(409);
+    await curl("-X", "POST", `${presque.url}/q/uniq-life?uniq=k`, "-d", "1");
+    const leased = await curl(`${presque.url}/q/uniq-life?lease=60`);
+    expect((await curl("-X", "POST", `${presque.url}/q/uniq-life?uniq=k`, "-d", "2")).status).toBe(409);
     const id = leased.headers["x-presque-job-id"];
-    await curl("-X", "DELETE", `${url}/q/uniq-life/${id}?token=${leased.headers["x-presque-lease-token"]}`);
-    expect((await curl("-X", "POST", `${url}/q/uniq-life?uniq=k`, "-d", "3")).status).toBe(201);
+    await curl(
+      "-X",
+      "DELETE",
+      `${presque.url}/q/uniq-life/${id}?token=${leased.headers["x-presque-lease-token"]}`,
+    );
+    expect((await curl("-X", "POST", `${presque.url}/q/uniq-life?uniq=k`, "-d", "3")).status).toBe(201);
   });
 
   it("a dead job frees its key, and a purge frees every key", async () => {
-    await curl("-X", "POST", `${url}/q/uniq-dead?uniq=k&max_attempts=1`, "-d", "1");
-    const leased = await curl(`${url}/q/uniq-dead?lease=60`);
+    await curl("-X", "POST", `${presque.url}/q/uniq-dead?uniq=k&max_attempts=1`, "-d", "1");
+    const leased = await curl(`${presque.url}/q/uniq-dead?lease=60`);
     const [id, token] = [leased.headers["x-presque-job-id"], leased.headers["x-presque-lease-token"]];
-    await curl("-X", "POST", `${url}/q/uniq-dead/${id}/nack?token=${token}`, "-d", '{"error":"x"}');
-    expect((await curl("-X", "POST", `${url}/q/uniq-dead?uniq=k`, "-d", "2")).status).toBe(201);
-    await curl("-X", "DELETE", `${url}/q/uniq-dead`);
-    expect((await curl("-X", "POST", `${url}/q/uniq-dead?uniq=k`, "-d", "3")).status).toBe(201);
+    await curl("-X", "POST", `${presque.url}/q/uniq-dead/${id}/nack?token=${token}`, "-d", '{"error":"x"}');
+    expect((await curl("-X", "POST", `${presque.url}/q/uniq-dead?uniq=k`, "-d", "2")).status).toBe(201);
+    await curl("-X", "DELETE", `${presque.url}/q/uniq-dead`);
+    expect((await curl("-X", "POST", `${presque.url}/q/uniq-dead?uniq=k`, "-d", "3")).status).toBe(201);
   });
 });
 
@@ -70,38 +68,57 @@ describe("Idempotency-Key", () => {
     const replays = answers.filter((a) => a.status === 200);
     expect(replays).toHaveLength(49);
     expect(replays[0]?.headers.get("idempotent-replayed")).toBe("true");
-    expect(json(await curl(`${url}/j/idem`))).toMatchObject({ ready: 1, enqueued: 1 });
+    expect(json(await curl(`${presque.url}/j/idem`))).toMatchObject({ ready: 1, enqueued: 1 });
   });
 
   it("a retried batch returns the first ids and adds nothing", async () => {
     const send = () =>
-      curl("-X", "POST", `${url}/qb/idem-batch`, "-H", "Idempotency-Key: b-1", "-d", '{"jobs":[1,2,3]}');
+      curl(
+        "-X",
+        "POST",
+        `${presque.url}/qb/idem-batch`,
+        "-H",
+        "Idempotency-Key: b-1",
+        "-d",
+        '{"jobs":[1,2,3]}',
+      );
     const first = await send();
     const again = await send();
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect(json(again)).toEqual(json(first));
-    expect(json(await curl(`${url}/j/idem-batch`))).toMatchObject({ enqueued: 3 });
+    expect(json(await curl(`${presque.url}/j/idem-batch`))).toMatchObject({ enqueued: 3 });
   });
 });
 
 describe("time", () => {
   it("run_at in the future holds the job; presque's ?delayed= in the past makes it ready at once", async () => {
     const later = new Date(Date.now() + 3_600_000).toISOString();
-    const held = json(await curl("-X", "POST", `${url}/q/timed?run_at=${later}`, "-d", '"later"')) as {
+    const held = json(
+      await curl("-X", "POST", `${presque.url}/q/timed?run_at=${later}`, "-d", '"later"'),
+    ) as {
       id: string;
     };
-    expect(json(await curl(`${url}/q/timed/${held.id}`))).toMatchObject({ state: "delayed", due_at: later });
-    await curl("-X", "POST", `${url}/q/timed?delayed=${Math.floor(Date.now() / 1000) - 60}`, "-d", '"now"');
-    expect((await curl(`${url}/q/timed`)).body).toBe('"now"');
-    expect((await curl(`${url}/q/timed`)).status).toBe(204);
+    expect(json(await curl(`${presque.url}/q/timed/${held.id}`))).toMatchObject({
+      state: "delayed",
+      due_at: later,
+    });
+    await curl(
+      "-X",
+      "POST",
+      `${presque.url}/q/timed?delayed=${Math.floor(Date.now() / 1000) - 60}`,
+      "-d",
+      '"now"',
+    );
+    expect((await curl(`${presque.url}/q/timed`)).body).toBe('"now"');
+    expect((await curl(`${presque.url}/q/timed`)).status).toBe(204);
   });
 
   it("accepts delays as seconds or durations", async () => {
-    const created = json(await curl("-X", "POST", `${url}/q/durations?delay=1h30m`, "-d", "1")) as {
+    const created = json(await curl("-X", "POST", `${presque.url}/q/durations?delay=1h30m`, "-d", "1")) as {
       id: string;
     };
-    const job = json(await curl(`${url}/q/durations/${created.id}`)) as {
+    const job = json(await curl(`${presque.url}/q/durations/${created.id}`)) as {
       enqueued_at: string;
       due_at: string;
     };
@@ -111,13 +128,13 @@ describe("time", () => {
   it("a job not started before its expires_at goes to dead letters instead of a consumer", async () => {
     const past = new Date(Date.now() - 1000).toISOString();
     const created = json(
-      await curl("-X", "POST", `${url}/q/expiring?expires_at=${past}`, "-d", '"stale"'),
+      await curl("-X", "POST", `${presque.url}/q/expiring?expires_at=${past}`, "-d", '"stale"'),
     ) as {
       id: string;
     };
-    await curl("-X", "POST", `${url}/q/expiring`, "-d", '"fresh"');
-    expect((await curl(`${url}/q/expiring`)).body).toBe('"fresh"');
-    expect(json(await curl(`${url}/q/expiring/${created.id}`))).toMatchObject({
+    await curl("-X", "POST", `${presque.url}/q/expiring`, "-d", '"fresh"');
+    expect((await curl(`${presque.url}/q/expiring`)).body).toBe('"fresh"');
+    expect(json(await curl(`${presque.url}/q/expiring/${created.id}`))).toMatchObject({
       state: "dead",
       dead_reason: "not started before its deadline",
     });
@@ -126,58 +143,60 @@ describe("time", () => {
 
 describe("limits and retention", () => {
   it("a queue at its max_length refuses more with 429 and stores nothing", async () => {
-    await curl("-X", "POST", `${url}/control/bounded/settings`, "-d", '{"max_length":2}');
-    await curl("-X", "POST", `${url}/qb/bounded`, "-d", '{"jobs":[1,2]}');
-    const refused = await curl("-X", "POST", `${url}/q/bounded`, "-d", "3");
+    await curl("-X", "POST", `${presque.url}/control/bounded/settings`, "-d", '{"max_length":2}');
+    await curl("-X", "POST", `${presque.url}/qb/bounded`, "-d", '{"jobs":[1,2]}');
+    const refused = await curl("-X", "POST", `${presque.url}/q/bounded`, "-d", "3");
     expect(refused.status).toBe(429);
     expect(json(refused)).toEqual({
       code: "resource_exhausted",
       message: "queue bounded is full (2 waiting jobs); retry later",
     });
-    expect((await curl("-X", "POST", `${url}/qb/bounded`, "-d", '{"jobs":[3]}')).status).toBe(429);
-    expect(json(await curl(`${url}/j/bounded`))).toMatchObject({ ready: 2 });
+    expect((await curl("-X", "POST", `${presque.url}/qb/bounded`, "-d", '{"jobs":[3]}')).status).toBe(429);
+    expect(json(await curl(`${presque.url}/j/bounded`))).toMatchObject({ ready: 2 });
   });
 
   it("acked jobs are deleted unless the queue keeps finished jobs", async () => {
-    await curl("-X", "POST", `${url}/control/kept/settings`, "-d", '{"keep_completed_count":1}');
+    await curl("-X", "POST", `${presque.url}/control/kept/settings`, "-d", '{"keep_completed_count":1}');
     for (const n of [1, 2]) {
-      await curl("-X", "POST", `${url}/q/kept`, "-d", String(n));
-      const leased = await curl(`${url}/q/kept?lease=60`);
+      await curl("-X", "POST", `${presque.url}/q/kept`, "-d", String(n));
+      const leased = await curl(`${presque.url}/q/kept?lease=60`);
       await curl(
         "-X",
         "DELETE",
-        `${url}/q/kept/${leased.headers["x-presque-job-id"]}?token=${leased.headers["x-presque-lease-token"]}`,
+        `${presque.url}/q/kept/${leased.headers["x-presque-job-id"]}?token=${leased.headers["x-presque-lease-token"]}`,
       );
     }
-    expect(json(await curl(`${url}/j/kept`))).toMatchObject({ done: 1, processed: 2 });
-    expect(json(await curl(`${url}/q/kept/2`))).toMatchObject({ state: "done" });
-    expect((await curl(`${url}/q/kept/1`)).status).toBe(404);
+    expect(json(await curl(`${presque.url}/j/kept`))).toMatchObject({ done: 1, processed: 2 });
+    expect(json(await curl(`${presque.url}/q/kept/2`))).toMatchObject({ state: "done" });
+    expect((await curl(`${presque.url}/q/kept/1`)).status).toBe(404);
   });
 
   it("dead letters are capped by the queue's keep_dead_count", async () => {
     await curl(
       "-X",
       "POST",
-      `${url}/control/capped/settings`,
+      `${presque.url}/control/capped/settings`,
       "-d",
       '{"keep_dead_count":2,"max_attempts":1}',
     );
     for (const n of [1, 2, 3]) {
-      await curl("-X", "POST", `${url}/q/capped`, "-d", String(n));
-      const leased = await curl(`${url}/q/capped?lease=60`);
+      await curl("-X", "POST", `${presque.url}/q/capped`, "-d", String(n));
+      const leased = await curl(`${presque.url}/q/capped?lease=60`);
       await curl(
         "-X",
         "POST",
-        `${url}/q/capped/${leased.headers["x-presque-job-id"]}/nack?token=${leased.headers["x-presque-lease-token"]}`,
+        `${presque.url}/q/capped/${leased.headers["x-presque-job-id"]}/nack?token=${leased.headers["x-presque-lease-token"]}`,
       );
     }
-    const dead = json(await curl(`${url}/dead/capped`)) as { jobs: { id: string }[] };
+    const dead = json(await curl(`${presque.url}/dead/capped`)) as { jobs: { id: string }[] };
     expect(dead.jobs.map((job) => job.id)).toEqual(["2", "3"]);
-    expect(json(await curl(`${url}/j/capped`))).toMatchObject({ dead: 2, dead_total: 3 });
+    expect(json(await curl(`${presque.url}/j/capped`))).toMatchObject({ dead: 2, dead_total: 3 });
   });
 
   it("settings are read with defaults filled in, changed in part, reset with null, and checked", async () => {
-    const defaults = json(await curl(`${url}/control/cfg/settings`)) as { settings: Record<string, unknown> };
+    const defaults = json(await curl(`${presque.url}/control/cfg/settings`)) as {
+      settings: Record<string, unknown>;
+    };
     expect(defaults.settings).toMatchObject({
       max_length: 0,
       max_attempts: 10,
@@ -188,7 +207,7 @@ describe("limits and retention", () => {
       await curl(
         "-X",
         "POST",
-        `${url}/control/cfg/settings`,
+        `${presque.url}/control/cfg/settings`,
         "-d",
         '{"max_attempts":3,"default_lease_seconds":5}',
       ),
@@ -197,11 +216,11 @@ describe("limits and retention", () => {
       settings: { max_attempts: 3, default_lease_seconds: 5, backoff: "exponential" },
     });
     const reset = json(
-      await curl("-X", "POST", `${url}/control/cfg/settings`, "-d", '{"max_attempts":null}'),
+      await curl("-X", "POST", `${presque.url}/control/cfg/settings`, "-d", '{"max_attempts":null}'),
     );
     expect(reset).toMatchObject({ settings: { max_attempts: 10, default_lease_seconds: 5 } });
     for (const body of ['{"max_attempts":0}', '{"backoff":"random"}', '{"colour":"blue"}', "[1]"]) {
-      const refused = await curl("-X", "POST", `${url}/control/cfg/settings`, "-d", body);
+      const refused = await curl("-X", "POST", `${presque.url}/control/cfg/settings`, "-d", body);
       expect(refused.status).toBe(400);
     }
   });

@@ -1,27 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../src/config/config.ts";
 import { curl, json } from "./support/curl.ts";
-import { startTestServer, type TestServer } from "./support/presque-server.ts";
+import { useTestServer } from "./support/presque-server.ts";
 
-let server: TestServer;
-let url: string;
-beforeAll(async () => {
-  server = await startTestServer({
-    limits: { ...defaultConfig.limits, maxBodyBytes: 1024, maxQueueNameLength: 16 },
-  });
-  url = server.baseUrl;
+const presque = useTestServer({
+  limits: { ...defaultConfig.limits, maxBodyBytes: 1024, maxQueueNameLength: 16 },
 });
-afterAll(() => server.stop());
 
 /** Nothing was stored: the queue does not even appear in /status. */
 async function expectNothingStored(queue: string) {
-  const status = json(await curl(`${url}/status`)) as { queues: string[] };
+  const status = json(await curl(`${presque.url}/status`)) as { queues: string[] };
   expect(status.queues).not.toContain(queue);
 }
 
 describe("bad input gets a clear 4xx and changes nothing", () => {
   it("a body that is not JSON", async () => {
-    const answer = await curl("-X", "POST", `${url}/q/notjson`, "-d", "foo=bar");
+    const answer = await curl("-X", "POST", `${presque.url}/q/notjson`, "-d", "foo=bar");
     expect(answer.status).toBe(400);
     expect(json(answer)).toMatchObject({ code: "invalid_argument" });
     expect((json(answer) as { message: string }).message).toMatch(/^body is not JSON: /);
@@ -29,7 +23,7 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
   });
 
   it("an empty body", async () => {
-    const answer = await curl("-X", "POST", `${url}/q/empty`, "-d", "");
+    const answer = await curl("-X", "POST", `${presque.url}/q/empty`, "-d", "");
     expect(answer.status).toBe(400);
     expect(json(answer)).toEqual({
       code: "invalid_argument",
@@ -40,7 +34,7 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
 
   it("a body over the configured size", async () => {
     const big = JSON.stringify({ pad: "x".repeat(2000) });
-    const answer = await curl("-X", "POST", `${url}/q/big`, "-d", big);
+    const answer = await curl("-X", "POST", `${presque.url}/q/big`, "-d", big);
     expect(answer.status).toBe(413);
     expect(json(answer)).toEqual({
       code: "resource_exhausted",
@@ -51,7 +45,7 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
       "content-type: application/json",
       "-d",
       JSON.stringify({ queue: "big", payload: big }),
-      `${url}/presque.v1.QueueService/Enqueue`,
+      `${presque.url}/presque.v1.QueueService/Enqueue`,
     );
     expect((json(rpc) as { code: string }).code).toBe("resource_exhausted");
     await expectNothingStored("big");
@@ -64,10 +58,10 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
       ["x".repeat(17), "queue name is longer than 16 characters"],
       ["%E0%A4%A", 'path segment "%E0%A4%A" is not valid URL encoding'],
     ]) {
-      const answer = await curl("-X", "POST", `${url}/q/${name}`, "-d", "{}");
+      const answer = await curl("-X", "POST", `${presque.url}/q/${name}`, "-d", "{}");
       expect(answer.status).toBe(400);
       expect(json(answer)).toEqual({ code: "invalid_argument", message });
-      expect((await curl(`${url}/q/${name}`)).status).toBe(400);
+      expect((await curl(`${presque.url}/q/${name}`)).status).toBe(400);
     }
   });
 
@@ -82,19 +76,19 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
       ["delay=5&delayed=1700000000", "give one of delay, delayed and run_at"],
       ["max_attempts=0", "max_attempts must be an integer from 1 to 1000"],
     ]) {
-      const answer = await curl("-X", "POST", `${url}/q/badquery?${query}`, "-d", "{}");
+      const answer = await curl("-X", "POST", `${presque.url}/q/badquery?${query}`, "-d", "{}");
       expect(answer.status).toBe(400);
       expect(json(answer)).toEqual({ code: "invalid_argument", message });
     }
     await expectNothingStored("badquery");
     for (const query of ["lease=abc", "lease=-5", "wait=3600", "lease=99999999"]) {
-      const answer = await curl(`${url}/q/badquery?${query}`);
+      const answer = await curl(`${presque.url}/q/badquery?${query}`);
       expect(answer.status).toBe(400);
     }
   });
 
   it("a method a route does not have", async () => {
-    const answer = await curl("-X", "PATCH", `${url}/q/foo`, "-d", "{}");
+    const answer = await curl("-X", "PATCH", `${presque.url}/q/foo`, "-d", "{}");
     expect(answer.status).toBe(405);
     expect(answer.headers.allow).toBe("POST, PUT, GET, DELETE");
     expect(json(answer)).toEqual({
@@ -102,22 +96,22 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
       message: "PATCH is not allowed here; use POST, PUT, GET, DELETE",
     });
     // HEAD would fetch (and remove) a job if it were mapped to GET, as it was in presque.
-    expect((await curl("-I", `${url}/q/foo`)).status).toBe(405);
+    expect((await curl("-I", `${presque.url}/q/foo`)).status).toBe(405);
     await expectNothingStored("foo");
   });
 
   it("a path that is no route", async () => {
-    const answer = await curl(`${url}/nowhere`);
+    const answer = await curl(`${presque.url}/nowhere`);
     expect(answer.status).toBe(404);
     expect(json(answer)).toEqual({ code: "not_found", message: "no route for /nowhere" });
   });
 
   it("an unknown job id", async () => {
-    expect(json(await curl(`${url}/q/foo/12`))).toEqual({
+    expect(json(await curl(`${presque.url}/q/foo/12`))).toEqual({
       code: "not_found",
       message: "job 12 of queue foo does not exist",
     });
-    expect(json(await curl(`${url}/q/foo/abc`))).toEqual({
+    expect(json(await curl(`${presque.url}/q/foo/abc`))).toEqual({
       code: "invalid_argument",
       message: 'job id "abc" is not a job id',
     });
@@ -127,7 +121,7 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
 describe("numbers a double cannot hold", () => {
   it("are refused at enqueue, so no consumer is ever handed a job it cannot decode", async () => {
     for (const body of ['{"n":1e400}', `[${"9".repeat(400)}]`]) {
-      const answer = await curl("-X", "POST", `${url}/q/overflow`, "-d", body);
+      const answer = await curl("-X", "POST", `${presque.url}/q/overflow`, "-d", body);
       expect(answer.status).toBe(400);
       expect(json(answer)).toEqual({
         code: "invalid_argument",
@@ -135,7 +129,8 @@ describe("numbers a double cannot hold", () => {
       });
     }
     expect(
-      (await curl("-X", "POST", `${url}/q/overflow`, "-d", '{"n":1e300, "m": 12345678901234567890}')).status,
+      (await curl("-X", "POST", `${presque.url}/q/overflow`, "-d", '{"n":1e300, "m": 12345678901234567890}'))
+        .status,
     ).toBe(201);
   });
 });

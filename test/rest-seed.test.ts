@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { curl, json } from "./support/curl.ts";
-import { startTestServer, type TestServer } from "./support/presque-server.ts";
+import { useTestServer } from "./support/presque-server.ts";
 
-let server: TestServer;
-let url: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  url = server.baseUrl;
-});
-afterAll(() => server.stop());
+const presque = useTestServer();
 
 describe("the seed's curl session", () => {
   it("stores a POSTed job and hands it back byte for byte, once", async () => {
     const body = '{"foo":"bar", "foo2":"bar" }';
-    const created = await curl("-X", "POST", `${url}/q/foo`, "-d", body);
+    const created = await curl("-X", "POST", `${presque.url}/q/foo`, "-d", body);
     expect(created.status).toBe(201);
     const { id } = json(created) as { id: string };
     expect(created.headers.location).toBe(`/q/foo/${id}`);
 
-    const fetched = await curl(`${url}/q/foo`);
+    const fetched = await curl(`${presque.url}/q/foo`);
     expect(fetched.status).toBe(200);
     expect(fetched.body).toBe(body);
     expect(fetched.headers["content-type"]).toBe("application/json");
@@ -26,8 +20,8 @@ describe("the seed's curl session", () => {
     expect(fetched.headers["x-presque-attempt"]).toBe("1");
 
     // "When a job is fetched, it's removed from the queue."
-    expect((await curl(`${url}/q/foo`)).status).toBe(204);
-    expect((await curl(`${url}/q/foo/${id}`)).status).toBe(404);
+    expect((await curl(`${presque.url}/q/foo`)).status).toBe(204);
+    expect((await curl(`${presque.url}/q/foo/${id}`)).status).toBe(404);
   });
 
   it("takes any body that parses as JSON, whatever its content type, and keeps big numbers exact", async () => {
@@ -37,50 +31,51 @@ describe("the seed's curl session", () => {
       ["application/json", '"just a string"'],
     ] as const) {
       expect(
-        (await curl("-X", "POST", `${url}/q/anytype`, "-H", `content-type: ${type}`, "-d", body)).status,
+        (await curl("-X", "POST", `${presque.url}/q/anytype`, "-H", `content-type: ${type}`, "-d", body))
+          .status,
       ).toBe(201);
-      expect((await curl(`${url}/q/anytype`)).body).toBe(body);
+      expect((await curl(`${presque.url}/q/anytype`)).body).toBe(body);
     }
   });
 
   it("creates queues on the fly and lists them in /status and /stats", async () => {
-    await curl("-X", "POST", `${url}/q/fly-1`, "-d", "{}");
-    await curl("-X", "POST", `${url}/q/fly-1`, "-d", "{}");
-    expect(json(await curl(`${url}/status/fly-1`))).toEqual({ queue: "fly-1", size: 2 });
-    const status = json(await curl(`${url}/status`)) as { queues: string[]; size: number };
+    await curl("-X", "POST", `${presque.url}/q/fly-1`, "-d", "{}");
+    await curl("-X", "POST", `${presque.url}/q/fly-1`, "-d", "{}");
+    expect(json(await curl(`${presque.url}/status/fly-1`))).toEqual({ queue: "fly-1", size: 2 });
+    const status = json(await curl(`${presque.url}/status`)) as { queues: string[]; size: number };
     expect(status.queues).toContain("fly-1");
     expect(status.size).toBe(status.queues.length);
-    const stats = json(await curl(`${url}/stats`)) as { queues: { queue: string; ready: number }[] };
+    const stats = json(await curl(`${presque.url}/stats`)) as { queues: { queue: string; ready: number }[] };
     expect(stats.queues.find((q) => q.queue === "fly-1")?.ready).toBe(2);
   });
 
   it("hands jobs out first in, first out", async () => {
-    for (const n of [1, 2, 3]) await curl("-X", "POST", `${url}/q/fifo`, "-d", `{"n":${n}}`);
+    for (const n of [1, 2, 3]) await curl("-X", "POST", `${presque.url}/q/fifo`, "-d", `{"n":${n}}`);
     const order = [];
-    for (let i = 0; i < 3; i++) order.push((await curl(`${url}/q/fifo`)).body);
+    for (let i = 0; i < 3; i++) order.push((await curl(`${presque.url}/q/fifo`)).body);
     expect(order).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
   });
 
   it("hands out higher priorities first", async () => {
-    await curl("-X", "POST", `${url}/q/prio`, "-d", '"low"');
-    await curl("-X", "POST", `${url}/q/prio?priority=5`, "-d", '"high"');
-    await curl("-X", "POST", `${url}/q/prio?priority=-1`, "-d", '"lowest"');
-    await curl("-X", "POST", `${url}/q/prio?priority=5`, "-d", '"high, later"');
+    await curl("-X", "POST", `${presque.url}/q/prio`, "-d", '"low"');
+    await curl("-X", "POST", `${presque.url}/q/prio?priority=5`, "-d", '"high"');
+    await curl("-X", "POST", `${presque.url}/q/prio?priority=-1`, "-d", '"lowest"');
+    await curl("-X", "POST", `${presque.url}/q/prio?priority=5`, "-d", '"high, later"');
     const order = [];
-    for (let i = 0; i < 4; i++) order.push((await curl(`${url}/q/prio`)).body);
+    for (let i = 0; i < 4; i++) order.push((await curl(`${presque.url}/q/prio`)).body);
     expect(order).toEqual(['"high"', '"high, later"', '"low"', '"lowest"']);
   });
 });
 
 describe("/j/ queue info", () => {
   it("counts ready, in flight, processed and failed jobs, with presque's field names too", async () => {
-    await curl("-X", "POST", `${url}/q/info`, "-d", "1");
-    await curl("-X", "POST", `${url}/q/info`, "-d", "2");
-    await curl("-X", "POST", `${url}/q/info`, "-d", "3");
-    await curl(`${url}/q/info`); // removed: processed
-    await curl(`${url}/q/info?lease=60`); // leased: in flight
-    await curl("-X", "PUT", `${url}/q/info`, "-d", "2"); // presque's "failed, queue it again"
-    const info = json(await curl(`${url}/j/info`)) as Record<string, unknown>;
+    await curl("-X", "POST", `${presque.url}/q/info`, "-d", "1");
+    await curl("-X", "POST", `${presque.url}/q/info`, "-d", "2");
+    await curl("-X", "POST", `${presque.url}/q/info`, "-d", "3");
+    await curl(`${presque.url}/q/info`); // removed: processed
+    await curl(`${presque.url}/q/info?lease=60`); // leased: in flight
+    await curl("-X", "PUT", `${presque.url}/q/info`, "-d", "2"); // presque's "failed, queue it again"
+    const info = json(await curl(`${presque.url}/j/info`)) as Record<string, unknown>;
     expect(Date.parse(info.oldest_ready_at as string)).toBeGreaterThan(0);
     expect(info).toEqual({
       queue: "info",
@@ -106,38 +101,38 @@ describe("/j/ queue info", () => {
 
 describe("/control/", () => {
   it("a stopped queue accepts jobs but hands none out until started", async () => {
-    expect(json(await curl(`${url}/control/ctl`))).toMatchObject({ queue: "ctl", status: "started" });
-    const stopped = await curl("-X", "POST", `${url}/control/ctl`, "-d", '{"status":"stop"}');
+    expect(json(await curl(`${presque.url}/control/ctl`))).toMatchObject({ queue: "ctl", status: "started" });
+    const stopped = await curl("-X", "POST", `${presque.url}/control/ctl`, "-d", '{"status":"stop"}');
     expect(json(stopped)).toEqual({ queue: "ctl", status: "stopped", stopped: true, response: "updated" });
 
-    expect((await curl("-X", "POST", `${url}/q/ctl`, "-d", '"kept"')).status).toBe(201);
-    const refused = await curl(`${url}/q/ctl`);
+    expect((await curl("-X", "POST", `${presque.url}/q/ctl`, "-d", '"kept"')).status).toBe(201);
+    const refused = await curl(`${presque.url}/q/ctl`);
     expect(refused.status).toBe(409);
     expect(json(refused)).toEqual({ code: "failed_precondition", message: "queue ctl is stopped" });
-    expect((await curl(`${url}/qb/ctl`)).status).toBe(409);
+    expect((await curl(`${presque.url}/qb/ctl`)).status).toBe(409);
 
-    await curl("-X", "POST", `${url}/control/ctl`, "-d", '{"status":"start"}');
-    expect((await curl(`${url}/q/ctl`)).body).toBe('"kept"');
+    await curl("-X", "POST", `${presque.url}/control/ctl`, "-d", '{"status":"start"}');
+    expect((await curl(`${presque.url}/q/ctl`)).body).toBe('"kept"');
   });
 
   it("refuses a status other than stop or start", async () => {
-    const answer = await curl("-X", "POST", `${url}/control/ctl2`, "-d", '{"status":"pause"}');
+    const answer = await curl("-X", "POST", `${presque.url}/control/ctl2`, "-d", '{"status":"pause"}');
     expect(answer.status).toBe(400);
     expect(json(answer)).toEqual({
       code: "invalid_argument",
       message: 'body must be {"status": "stop"} or {"status": "start"}',
     });
-    expect(json(await curl(`${url}/control/ctl2`))).toMatchObject({ stopped: false });
+    expect(json(await curl(`${presque.url}/control/ctl2`))).toMatchObject({ stopped: false });
   });
 });
 
 describe("DELETE /q/:queue", () => {
   it("purges ready, leased and delayed jobs", async () => {
-    await curl("-X", "POST", `${url}/qb/purge`, "-d", '{"jobs":[1,2,3]}');
-    await curl("-X", "POST", `${url}/q/purge?delay=3600`, "-d", "4");
-    await curl(`${url}/q/purge?lease=60`);
-    const purged = await curl("-X", "DELETE", `${url}/q/purge`);
+    await curl("-X", "POST", `${presque.url}/qb/purge`, "-d", '{"jobs":[1,2,3]}');
+    await curl("-X", "POST", `${presque.url}/q/purge?delay=3600`, "-d", "4");
+    await curl(`${presque.url}/q/purge?lease=60`);
+    const purged = await curl("-X", "DELETE", `${presque.url}/q/purge`);
     expect(json(purged)).toEqual({ queue: "purge", purged: 4 });
-    expect(json(await curl(`${url}/j/purge`))).toMatchObject({ ready: 0, delayed: 0, in_flight: 0 });
+    expect(json(await curl(`${presque.url}/j/purge`))).toMatchObject({ ready: 0, delayed: 0, in_flight: 0 });
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { startPresque } from "../../src/app/start-presque.ts";
 import { defaultConfig, type PresqueConfig } from "../../src/config/config.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -29,5 +29,32 @@ export async function startTestServer(overrides: Partial<PresqueConfig> = {}): P
     port: presque.port,
     prefix,
     stop: () => presque.stop(),
+  };
+}
+
+/**
+ * One server for a test file: started before its tests, stopped after them. Read `url` inside
+ * tests (it is known once the server listens).
+ */
+export function useTestServer(overrides: Partial<PresqueConfig> = {}): {
+  readonly url: string;
+  readonly server: TestServer;
+} {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(overrides);
+  });
+  afterAll(() => server?.stop());
+  const started = () => {
+    if (!server) throw new Error("the test server is not started yet: use it inside a test");
+    return server;
+  };
+  return {
+    get url() {
+      return started().baseUrl;
+    },
+    get server() {
+      return started();
+    },
   };
 }
