@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs what presque needs to run or test on a fresh Debian machine with Node and npm:
 # npm packages (npm ci, when the lock changed) and redis-server (apt-get, when missing and root).
+# With --for-tests (npm test passes it) also Debian's chromium, for the dashboard's browser tests;
+# `npm start` never installs a browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for_tests=false
+if [ "${1:-}" = "--for-tests" ]; then for_tests=true; fi
 
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "presque: installing npm packages (npm ci)" >&2
@@ -18,5 +22,16 @@ if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/sbin/redis-server ] 
     echo "presque: redis-server is missing. Install the Debian package: sudo apt-get install redis-server" >&2
     echo "         (or point presque at a running Redis with REDIS_URL or --config)" >&2
     exit 1
+  fi
+fi
+
+if $for_tests && [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "presque: installing chromium for the dashboard browser tests (apt-get)" >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  else
+    echo "presque: chromium is missing, so the dashboard browser tests will be skipped." >&2
+    echo "         Install it with: sudo apt-get install chromium (or set CHROMIUM_PATH)" >&2
   fi
 fi

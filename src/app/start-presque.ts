@@ -1,11 +1,15 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Redis } from "ioredis";
 import type { PresqueConfig } from "../config/config.ts";
+import { startDepthSampler } from "../engine/depth-sampler.ts";
+import { openConsumers } from "../engine/open-consumers.ts";
 import { openEngine } from "../engine/open-engine.ts";
 import type { Logger } from "../log.ts";
+import { createMonitoring } from "../metrics/monitoring.ts";
 import { startManagedRedis } from "../redis/managed-redis.ts";
 import { buildHandler } from "../server/build-handler.ts";
 import { createOnePortServer } from "../server/one-port.ts";
+import { redisRisks } from "./check-redis.ts";
 import { createRedisClient } from "./redis-client.ts";
 
 export interface RunningPresque {
@@ -16,6 +20,9 @@ export interface RunningPresque {
   /** Graceful stop: no new connections, requests in flight finish, then Redis is closed. */
   stop(): Promise<void>;
 }
+
+/** Depth charts have one point per minute; several samples a minute keep the last one fresh. */
+const depthSampleIntervalMs = 10_000;
 
 /** Starts presque as configured: Redis (configured or managed), engine, server on one port. */
 export async function startPresque(config: PresqueConfig, log: Logger): Promise<RunningPresque> {
@@ -30,10 +37,19 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
     redis = createRedisClient(config.redis ?? managed?.connection ?? {});
     redis.on("error", (error: Error) => log.warn("redis connection error", { error: error.message }));
     await redis.ping();
+    for (const risk of await redisRisks(redis)) {
+      if (config.strict) throw new Error(`refusing to start (--strict): ${risk}`);
+      log.warn(risk, { component: "redis" });
+    }
     const opened = await openEngine({
       redis,
       config,
       onError: (error) => log.error("reaper failed", { error }),
+    });
+    const depthSampler = startDepthSampler({
+      ...opened,
+      intervalMs: depthSampleIntervalMs,
+      onError: (error) => log.error("depth sampling failed", { error }),
     });
     const shutdown = new AbortController();
     const server = createOnePortServer(
@@ -43,6 +59,8 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
         defaultLeaseMs: config.defaultLeaseSeconds * 1000,
         log,
         shutdownSignal: shutdown.signal,
+        monitoring: createMonitoring(opened),
+        consumers: openConsumers(opened, (error) => log.error("subscription failed", { error })),
       }),
     );
     const port = await server.listen(config.port, config.host);
@@ -53,6 +71,7 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
       async stop() {
         shutdown.abort(new ConnectError("server is shutting down", Code.Unavailable));
         await server.close(config.shutdownGraceMs);
+        depthSampler.stop();
         await opened.close();
         await client.quit();
         await managed?.stop();

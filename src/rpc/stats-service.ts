@@ -1,7 +1,13 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { StatsService } from "../../gen/presque/v1/stats_service_pb.ts";
 import type { Engine } from "../engine/create-engine.ts";
+import type { MinutePoint } from "../engine/queue-history.ts";
+import type { QueueStats, StatsReader } from "../engine/queue-stats.ts";
 import type { QueueInfo } from "../engine/types.ts";
+import { toConnectError } from "../errors/error-table.ts";
+import { invalidArgument } from "../errors/presque-error.ts";
 
 const toInfoMessage = (info: QueueInfo) => ({
   queue: info.queue,
@@ -13,17 +19,77 @@ const toInfoMessage = (info: QueueInfo) => ({
   processed: BigInt(info.processed),
   failed: BigInt(info.failed),
   expiredLeases: BigInt(info.expiredLeases),
+  dead: BigInt(info.dead),
+  done: BigInt(info.done),
+  deadTotal: BigInt(info.deadTotal),
 });
 
-/** presque.v1.StatsService on the engine. */
-export function createStatsService({ engine }: { engine: Engine }): ServiceImpl<typeof StatsService> {
+const toStatsMessage = (stats: QueueStats) => ({
+  info: toInfoMessage(stats.info),
+  enqueueRate: stats.enqueueRate,
+  processRate: stats.processRate,
+  oldestReadyAgeSeconds: stats.oldestReadyAgeSeconds,
+});
+
+const optionalCount = (n: number | undefined) => (n === undefined ? undefined : BigInt(n));
+
+const toMinuteMessage = (point: MinutePoint) => ({
+  start: timestampFromMs(point.startMs),
+  enqueued: BigInt(point.enqueued),
+  processed: BigInt(point.processed),
+  failed: BigInt(point.failed),
+  expiredLeases: BigInt(point.expiredLeases),
+  ready: optionalCount(point.ready),
+  delayed: optionalCount(point.delayed),
+  inFlight: optionalCount(point.inFlight),
+});
+
+const defaultWatchIntervalMs = 2000;
+
+function watchInterval(ms: number): number {
+  if (ms === 0) return defaultWatchIntervalMs;
+  if (ms < 500 || ms > 60_000) throw invalidArgument("interval_ms must be from 500 to 60000 (0: 2000)");
+  return ms;
+}
+
+/** presque.v1.StatsService on the engine and the stats reader. */
+export function createStatsService({
+  engine,
+  stats,
+}: {
+  engine: Engine;
+  stats: StatsReader;
+}): ServiceImpl<typeof StatsService> {
   return {
     async getQueueInfo(req) {
       return { info: toInfoMessage(await engine.queueInfo(req.queue)) };
     },
+
     async getStats() {
       const names = await engine.listQueues();
       return { queues: (await Promise.all(names.map((name) => engine.queueInfo(name)))).map(toInfoMessage) };
+    },
+
+    async *watchStats(req, ctx) {
+      // The error interceptor sees only the start of a stream, not errors thrown while it runs.
+      try {
+        const intervalMs = watchInterval(req.intervalMs);
+        // The first message goes out at once: a stream sends its headers only with its first message.
+        while (!ctx.signal.aborted) {
+          const snapshot = await stats.snapshot();
+          yield { time: timestampFromMs(snapshot.atMs), queues: snapshot.queues.map(toStatsMessage) };
+          await sleep(intervalMs, undefined, { signal: ctx.signal }).catch(() => {});
+        }
+        // Ending with an error, not a clean end, tells the client to reconnect (server shutting down).
+        ctx.signal.throwIfAborted();
+      } catch (error) {
+        throw toConnectError(error);
+      }
+    },
+
+    async getQueueHistory(req) {
+      const points = await stats.history(req.queue, req.minutes || undefined);
+      return { queue: req.queue, minutes: points.map(toMinuteMessage) };
     },
   };
 }

@@ -1,9 +1,16 @@
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Limits } from "../config/config.ts";
 import type { Engine } from "../engine/create-engine.ts";
+import type { Consumers } from "../engine/open-consumers.ts";
 import type { Logger } from "../log.ts";
+import { withAckLatency } from "../metrics/ack-latency.ts";
+import type { Monitoring } from "../metrics/monitoring.ts";
+import { observeRequests } from "../metrics/request-observer.ts";
 import type { Response } from "../rest/http-io.ts";
+import { registerOperatorRoutes } from "../rest/operator-routes.ts";
 import { createRestRoutes } from "../rest/rest-routes.ts";
+import { registerStreamRoutes } from "../rest/stream-routes.ts";
+import { registerWorkerRoutes } from "../rest/worker-routes.ts";
 import { createErrorInterceptor } from "../rpc/error-interceptor.ts";
 import { rpcRoutes } from "../rpc/rpc-routes.ts";
 
@@ -14,6 +21,10 @@ export interface HandlerDeps {
   log: Logger;
   /** Aborting it ends long polls and streams (clients see "unavailable"). */
   shutdownSignal: AbortSignal;
+  /** Dashboard, metrics, health and stats (src/metrics/monitoring.ts). */
+  monitoring: Monitoring;
+  /** Streaming subscriptions and the worker registry. */
+  consumers: Consumers;
 }
 
 /**
@@ -21,7 +32,18 @@ export interface HandlerDeps {
  * the REST routes and pages as the adapter's fallback for every other path.
  */
 export function buildHandler(deps: HandlerDeps) {
-  const { engine, limits, log, shutdownSignal, defaultLeaseMs } = deps;
+  const { limits, log, shutdownSignal, defaultLeaseMs, monitoring } = deps;
+  const { consumers } = deps;
+  // Acks through any edge return credit to the subscription that was sent the job.
+  const engine = consumers.subscriptions.observe(withAckLatency(deps.engine, monitoring.metrics));
+  const consumerRestDeps = {
+    engine,
+    consumers,
+    maxBodyBytes: limits.maxBodyBytes,
+    maxBatchSize: limits.maxBatchSize,
+    defaultLeaseMs,
+    shutdownSignal,
+  };
   const rest = createRestRoutes(
     {
       engine,
@@ -31,9 +53,15 @@ export function buildHandler(deps: HandlerDeps) {
       shutdownSignal,
     },
     (error, req) => log.error("unexpected error", { error, method: req.method, url: req.url }),
+    [
+      (router) => registerOperatorRoutes(router, monitoring),
+      // Before the queue routes: GET /q/:queue/stream must win over GET /q/:queue/:id.
+      (router) => registerStreamRoutes(router, consumerRestDeps),
+      (router) => registerWorkerRoutes(router, consumerRestDeps),
+    ],
   );
-  return connectNodeAdapter({
-    routes: rpcRoutes({ engine, defaultLeaseMs, shutdownSignal }),
+  const handler = connectNodeAdapter({
+    routes: rpcRoutes({ engine, shutdownSignal, consumers, ...monitoring }),
     // Node's two response classes differ only in overloads the REST layer does not use.
     fallback: (req, res) => rest.handle(req, res as unknown as Response),
     readMaxBytes: limits.maxBodyBytes,
@@ -44,4 +72,5 @@ export function buildHandler(deps: HandlerDeps) {
       createErrorInterceptor((error, procedure) => log.error("unexpected error", { error, procedure })),
     ],
   });
+  return observeRequests(handler, { log, metrics: monitoring.metrics });
 }

@@ -4,13 +4,15 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file presque/v1/stats_service.proto.
  */
 export const file_presque_v1_stats_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch5wcmVzcXVlL3YxL3N0YXRzX3NlcnZpY2UucHJvdG8SCnByZXNxdWUudjEiqwEKCVF1ZXVlSW5mbxINCgVxdWV1ZRgBIAEoCRINCgVyZWFkeRgCIAEoBBIPCgdkZWxheWVkGAMgASgEEhEKCWluX2ZsaWdodBgEIAEoBBIPCgdzdG9wcGVkGAUgASgIEhAKCGVucXVldWVkGAYgASgEEhEKCXByb2Nlc3NlZBgHIAEoBBIOCgZmYWlsZWQYCCABKAQSFgoOZXhwaXJlZF9sZWFzZXMYCSABKAQiJAoTR2V0UXVldWVJbmZvUmVxdWVzdBINCgVxdWV1ZRgBIAEoCSI7ChRHZXRRdWV1ZUluZm9SZXNwb25zZRIjCgRpbmZvGAEgASgLMhUucHJlc3F1ZS52MS5RdWV1ZUluZm8iEQoPR2V0U3RhdHNSZXF1ZXN0IjkKEEdldFN0YXRzUmVzcG9uc2USJQoGcXVldWVzGAEgAygLMhUucHJlc3F1ZS52MS5RdWV1ZUluZm8ysgEKDFN0YXRzU2VydmljZRJWCgxHZXRRdWV1ZUluZm8SHy5wcmVzcXVlLnYxLkdldFF1ZXVlSW5mb1JlcXVlc3QaIC5wcmVzcXVlLnYxLkdldFF1ZXVlSW5mb1Jlc3BvbnNlIgOQAgESSgoIR2V0U3RhdHMSGy5wcmVzcXVlLnYxLkdldFN0YXRzUmVxdWVzdBocLnByZXNxdWUudjEuR2V0U3RhdHNSZXNwb25zZSIDkAIBYgZwcm90bzM");
+  fileDesc("Ch5wcmVzcXVlL3YxL3N0YXRzX3NlcnZpY2UucHJvdG8SCnByZXNxdWUudjEi2wEKCVF1ZXVlSW5mbxINCgVxdWV1ZRgBIAEoCRINCgVyZWFkeRgCIAEoBBIPCgdkZWxheWVkGAMgASgEEhEKCWluX2ZsaWdodBgEIAEoBBIPCgdzdG9wcGVkGAUgASgIEhAKCGVucXVldWVkGAYgASgEEhEKCXByb2Nlc3NlZBgHIAEoBBIOCgZmYWlsZWQYCCABKAQSFgoOZXhwaXJlZF9sZWFzZXMYCSABKAQSDAoEZGVhZBgKIAEoBBIMCgRkb25lGAsgASgEEhIKCmRlYWRfdG90YWwYDCABKAQiJAoTR2V0UXVldWVJbmZvUmVxdWVzdBINCgVxdWV1ZRgBIAEoCSI7ChRHZXRRdWV1ZUluZm9SZXNwb25zZRIjCgRpbmZvGAEgASgLMhUucHJlc3F1ZS52MS5RdWV1ZUluZm8iEQoPR2V0U3RhdHNSZXF1ZXN0IjkKEEdldFN0YXRzUmVzcG9uc2USJQoGcXVldWVzGAEgAygLMhUucHJlc3F1ZS52MS5RdWV1ZUluZm8ifwoKUXVldWVTdGF0cxIjCgRpbmZvGAEgASgLMhUucHJlc3F1ZS52MS5RdWV1ZUluZm8SFAoMZW5xdWV1ZV9yYXRlGAIgASgBEhQKDHByb2Nlc3NfcmF0ZRgDIAEoARIgChhvbGRlc3RfcmVhZHlfYWdlX3NlY29uZHMYBCABKAEiKAoRV2F0Y2hTdGF0c1JlcXVlc3QSEwoLaW50ZXJ2YWxfbXMYASABKA0iZgoSV2F0Y2hTdGF0c1Jlc3BvbnNlEigKBHRpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiYKBnF1ZXVlcxgCIAMoCzIWLnByZXNxdWUudjEuUXVldWVTdGF0cyLrAQoLTWludXRlU3RhdHMSKQoFc3RhcnQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGVucXVldWVkGAIgASgEEhEKCXByb2Nlc3NlZBgDIAEoBBIOCgZmYWlsZWQYBCABKAQSFgoOZXhwaXJlZF9sZWFzZXMYBSABKAQSEgoFcmVhZHkYBiABKARIAIgBARIUCgdkZWxheWVkGAcgASgESAGIAQESFgoJaW5fZmxpZ2h0GAggASgESAKIAQFCCAoGX3JlYWR5QgoKCF9kZWxheWVkQgwKCl9pbl9mbGlnaHQiOAoWR2V0UXVldWVIaXN0b3J5UmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIPCgdtaW51dGVzGAIgASgNIlIKF0dldFF1ZXVlSGlzdG9yeVJlc3BvbnNlEg0KBXF1ZXVlGAEgASgJEigKB21pbnV0ZXMYAiADKAsyFy5wcmVzcXVlLnYxLk1pbnV0ZVN0YXRzMucCCgxTdGF0c1NlcnZpY2USVgoMR2V0UXVldWVJbmZvEh8ucHJlc3F1ZS52MS5HZXRRdWV1ZUluZm9SZXF1ZXN0GiAucHJlc3F1ZS52MS5HZXRRdWV1ZUluZm9SZXNwb25zZSIDkAIBEkoKCEdldFN0YXRzEhsucHJlc3F1ZS52MS5HZXRTdGF0c1JlcXVlc3QaHC5wcmVzcXVlLnYxLkdldFN0YXRzUmVzcG9uc2UiA5ACARJSCgpXYXRjaFN0YXRzEh0ucHJlc3F1ZS52MS5XYXRjaFN0YXRzUmVxdWVzdBoeLnByZXNxdWUudjEuV2F0Y2hTdGF0c1Jlc3BvbnNlIgOQAgEwARJfCg9HZXRRdWV1ZUhpc3RvcnkSIi5wcmVzcXVlLnYxLkdldFF1ZXVlSGlzdG9yeVJlcXVlc3QaIy5wcmVzcXVlLnYxLkdldFF1ZXVlSGlzdG9yeVJlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message presque.v1.QueueInfo
@@ -74,6 +76,27 @@ export type QueueInfo = Message<"presque.v1.QueueInfo"> & {
    * @generated from field: uint64 expired_leases = 9;
    */
   expiredLeases: bigint;
+
+  /**
+   * Dead letters kept now.
+   *
+   * @generated from field: uint64 dead = 10;
+   */
+  dead: bigint;
+
+  /**
+   * Finished jobs kept by the queue's retention.
+   *
+   * @generated from field: uint64 done = 11;
+   */
+  done: bigint;
+
+  /**
+   * Jobs that ever went to dead letters.
+   *
+   * @generated from field: uint64 dead_total = 12;
+   */
+  deadTotal: bigint;
 };
 
 /**
@@ -148,6 +171,199 @@ export const GetStatsResponseSchema: GenMessage<GetStatsResponse> = /*@__PURE__*
   messageDesc(file_presque_v1_stats_service, 4);
 
 /**
+ * A queue's info plus what an operator watches: how fast jobs come and go, and how long the
+ * next one has waited.
+ *
+ * @generated from message presque.v1.QueueStats
+ */
+export type QueueStats = Message<"presque.v1.QueueStats"> & {
+  /**
+   * @generated from field: presque.v1.QueueInfo info = 1;
+   */
+  info?: QueueInfo | undefined;
+
+  /**
+   * Jobs enqueued per second, averaged over the current and the previous minute.
+   *
+   * @generated from field: double enqueue_rate = 2;
+   */
+  enqueueRate: number;
+
+  /**
+   * Jobs processed (acked or auto-acked) per second, over the same window.
+   *
+   * @generated from field: double process_rate = 3;
+   */
+  processRate: number;
+
+  /**
+   * Seconds since the job at the head of the ready set was enqueued; 0 when nothing is ready.
+   * The head is the next job to be handed out (highest priority first), which is the oldest
+   * ready job unless priorities differ.
+   *
+   * @generated from field: double oldest_ready_age_seconds = 4;
+   */
+  oldestReadyAgeSeconds: number;
+};
+
+/**
+ * Describes the message presque.v1.QueueStats.
+ * Use `create(QueueStatsSchema)` to create a new message.
+ */
+export const QueueStatsSchema: GenMessage<QueueStats> = /*@__PURE__*/
+  messageDesc(file_presque_v1_stats_service, 5);
+
+/**
+ * @generated from message presque.v1.WatchStatsRequest
+ */
+export type WatchStatsRequest = Message<"presque.v1.WatchStatsRequest"> & {
+  /**
+   * Time between messages in milliseconds; 0 means 2000. Allowed: 500 to 60000.
+   *
+   * @generated from field: uint32 interval_ms = 1;
+   */
+  intervalMs: number;
+};
+
+/**
+ * Describes the message presque.v1.WatchStatsRequest.
+ * Use `create(WatchStatsRequestSchema)` to create a new message.
+ */
+export const WatchStatsRequestSchema: GenMessage<WatchStatsRequest> = /*@__PURE__*/
+  messageDesc(file_presque_v1_stats_service, 6);
+
+/**
+ * @generated from message presque.v1.WatchStatsResponse
+ */
+export type WatchStatsResponse = Message<"presque.v1.WatchStatsResponse"> & {
+  /**
+   * When the numbers were read (Redis clock).
+   *
+   * @generated from field: google.protobuf.Timestamp time = 1;
+   */
+  time?: Timestamp | undefined;
+
+  /**
+   * @generated from field: repeated presque.v1.QueueStats queues = 2;
+   */
+  queues: QueueStats[];
+};
+
+/**
+ * Describes the message presque.v1.WatchStatsResponse.
+ * Use `create(WatchStatsResponseSchema)` to create a new message.
+ */
+export const WatchStatsResponseSchema: GenMessage<WatchStatsResponse> = /*@__PURE__*/
+  messageDesc(file_presque_v1_stats_service, 7);
+
+/**
+ * What happened to a queue in one minute.
+ *
+ * @generated from message presque.v1.MinuteStats
+ */
+export type MinuteStats = Message<"presque.v1.MinuteStats"> & {
+  /**
+   * The start of the minute.
+   *
+   * @generated from field: google.protobuf.Timestamp start = 1;
+   */
+  start?: Timestamp | undefined;
+
+  /**
+   * @generated from field: uint64 enqueued = 2;
+   */
+  enqueued: bigint;
+
+  /**
+   * @generated from field: uint64 processed = 3;
+   */
+  processed: bigint;
+
+  /**
+   * @generated from field: uint64 failed = 4;
+   */
+  failed: bigint;
+
+  /**
+   * @generated from field: uint64 expired_leases = 5;
+   */
+  expiredLeases: bigint;
+
+  /**
+   * The depth last sampled in that minute (for the current minute: the depth now); absent
+   * when no presque process sampled it.
+   *
+   * @generated from field: optional uint64 ready = 6;
+   */
+  ready?: bigint | undefined;
+
+  /**
+   * @generated from field: optional uint64 delayed = 7;
+   */
+  delayed?: bigint | undefined;
+
+  /**
+   * @generated from field: optional uint64 in_flight = 8;
+   */
+  inFlight?: bigint | undefined;
+};
+
+/**
+ * Describes the message presque.v1.MinuteStats.
+ * Use `create(MinuteStatsSchema)` to create a new message.
+ */
+export const MinuteStatsSchema: GenMessage<MinuteStats> = /*@__PURE__*/
+  messageDesc(file_presque_v1_stats_service, 8);
+
+/**
+ * @generated from message presque.v1.GetQueueHistoryRequest
+ */
+export type GetQueueHistoryRequest = Message<"presque.v1.GetQueueHistoryRequest"> & {
+  /**
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+
+  /**
+   * How many minutes back, the current one included; 0 means 60. At most 60.
+   *
+   * @generated from field: uint32 minutes = 2;
+   */
+  minutes: number;
+};
+
+/**
+ * Describes the message presque.v1.GetQueueHistoryRequest.
+ * Use `create(GetQueueHistoryRequestSchema)` to create a new message.
+ */
+export const GetQueueHistoryRequestSchema: GenMessage<GetQueueHistoryRequest> = /*@__PURE__*/
+  messageDesc(file_presque_v1_stats_service, 9);
+
+/**
+ * @generated from message presque.v1.GetQueueHistoryResponse
+ */
+export type GetQueueHistoryResponse = Message<"presque.v1.GetQueueHistoryResponse"> & {
+  /**
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+
+  /**
+   * Oldest first, one per minute, minutes without events included (all zero).
+   *
+   * @generated from field: repeated presque.v1.MinuteStats minutes = 2;
+   */
+  minutes: MinuteStats[];
+};
+
+/**
+ * Describes the message presque.v1.GetQueueHistoryResponse.
+ * Use `create(GetQueueHistoryResponseSchema)` to create a new message.
+ */
+export const GetQueueHistoryResponseSchema: GenMessage<GetQueueHistoryResponse> = /*@__PURE__*/
+  messageDesc(file_presque_v1_stats_service, 10);
+
+/**
  * Counts and sizes. REST: /j/{queue}, /status, /stats.
  *
  * @generated from service presque.v1.StatsService
@@ -172,6 +388,28 @@ export const StatsService: GenService<{
     methodKind: "unary";
     input: typeof GetStatsRequestSchema;
     output: typeof GetStatsResponseSchema;
+  },
+  /**
+   * Every known queue with its info, rates and oldest job: one message at once, then one per
+   * interval until the client goes away. The dashboard at / reads this stream.
+   *
+   * @generated from rpc presque.v1.StatsService.WatchStats
+   */
+  watchStats: {
+    methodKind: "server_streaming";
+    input: typeof WatchStatsRequestSchema;
+    output: typeof WatchStatsResponseSchema;
+  },
+  /**
+   * Per-minute event counts and sampled depths of one queue, for the last hour at most.
+   * REST: GET /stats/{queue}/history.
+   *
+   * @generated from rpc presque.v1.StatsService.GetQueueHistory
+   */
+  getQueueHistory: {
+    methodKind: "unary";
+    input: typeof GetQueueHistoryRequestSchema;
+    output: typeof GetQueueHistoryResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_presque_v1_stats_service, 0);

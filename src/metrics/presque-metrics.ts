@@ -1,0 +1,118 @@
+import type { Redis } from "ioredis";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { StatsReader } from "../engine/queue-stats.ts";
+
+export interface PresqueMetrics {
+  /** Reads Redis (queue sizes, lifetime counters, a PING) and renders the Prometheus text. */
+  scrape(): Promise<string>;
+  contentType: string;
+  observeRequest(labels: { route: string; method: string; status: number }, seconds: number): void;
+  observeAckLatency(queue: string, milliseconds: number): void;
+}
+
+/**
+ * The metrics of one presque process, in a registry of its own (no prom-client globals, so tests
+ * can build several). Queue gauges and job counters are read from Redis at scrape time: they are
+ * the cluster-wide truth, the same from every presque process. Request and ack-latency metrics
+ * are this process's own; sum them across processes in PromQL.
+ */
+export function createPresqueMetrics({ stats, redis }: { stats: StatsReader; redis: Redis }): PresqueMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const queueGauge = (name: string, help: string) =>
+    new Gauge({ name, help, labelNames: ["queue"] as const, registers });
+  const queueCounter = (name: string, help: string) =>
+    new Counter({ name, help, labelNames: ["queue"] as const, registers });
+
+  const ready = queueGauge("presque_queue_ready", "Jobs ready to be fetched now.");
+  const delayed = queueGauge("presque_queue_delayed", "Jobs waiting for their due time.");
+  const inFlight = queueGauge("presque_queue_in_flight", "Jobs leased and not yet acked.");
+  const dead = queueGauge("presque_queue_dead", "Dead letters kept now.");
+  const stopped = queueGauge("presque_queue_stopped", "1 when the queue is stopped (hands out nothing).");
+  const oldestAge = queueGauge(
+    "presque_queue_oldest_ready_age_seconds",
+    "Seconds the next job to be handed out has waited since enqueue; 0 when nothing is ready.",
+  );
+  const counters = {
+    enqueued: queueCounter("presque_jobs_enqueued_total", "Jobs enqueued since the queue was created."),
+    processed: queueCounter("presque_jobs_processed_total", "Jobs acked, or fetched without a lease."),
+    failed: queueCounter("presque_jobs_failed_total", "Nacks and presque-style requeues (PUT /q/:queue)."),
+    expiredLeases: queueCounter(
+      "presque_leases_expired_total",
+      "Leases that ran out and put their job back.",
+    ),
+    deadTotal: queueCounter("presque_jobs_dead_total", "Jobs that went to dead letters."),
+  };
+  const redisPing = new Gauge({
+    name: "presque_redis_ping_seconds",
+    help: "Round-trip time of a PING to Redis, measured at this scrape.",
+    registers,
+  });
+  const requests = new Counter({
+    name: "presque_requests_total",
+    help: "HTTP requests (REST and RPC) by route template or RPC procedure.",
+    labelNames: ["route", "method", "status"] as const,
+    registers,
+  });
+  const requestSeconds = new Histogram({
+    name: "presque_request_duration_seconds",
+    help: "Time from request to the end of the response (streams: their whole life).",
+    labelNames: ["route", "method"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
+  const ackLatency = new Histogram({
+    name: "presque_ack_latency_seconds",
+    help: "Time from enqueue to ack (Redis clock), observed by the process that took the ack.",
+    labelNames: ["queue"] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600],
+    registers,
+  });
+
+  const readRedis = async () => {
+    const started = process.hrtime.bigint();
+    await redis.ping();
+    redisPing.set(Number(process.hrtime.bigint() - started) / 1e9);
+    const snapshot = await stats.snapshot();
+    // Reset first: a queue that is gone must not keep its last value forever.
+    for (const metric of [ready, delayed, inFlight, dead, stopped, oldestAge, ...Object.values(counters)])
+      metric.reset();
+    for (const { info, oldestReadyAgeSeconds } of snapshot.queues) {
+      const labels = { queue: info.queue };
+      ready.set(labels, info.ready);
+      delayed.set(labels, info.delayed);
+      inFlight.set(labels, info.inFlight);
+      dead.set(labels, info.dead);
+      stopped.set(labels, info.stopped ? 1 : 0);
+      oldestAge.set(labels, oldestReadyAgeSeconds);
+      for (const [field, counter] of Object.entries(counters)) {
+        counter.inc(labels, info[field as keyof typeof counters]);
+      }
+    }
+  };
+
+  // Scrapes that overlap share one read: resetting and refilling the gauges is not reentrant.
+  let inFlightScrape: Promise<string> | undefined;
+  const scrape = async () => {
+    await readRedis();
+    return registry.metrics();
+  };
+
+  return {
+    scrape() {
+      inFlightScrape ??= scrape().finally(() => {
+        inFlightScrape = undefined;
+      });
+      return inFlightScrape;
+    },
+    contentType: registry.contentType,
+    observeRequest({ route, method, status }, seconds) {
+      requests.inc({ route, method, status: String(status) });
+      requestSeconds.observe({ route, method }, seconds);
+    },
+    observeAckLatency(queue, milliseconds) {
+      ackLatency.observe({ queue }, milliseconds / 1000);
+    },
+  };
+}
