@@ -8,7 +8,9 @@ import { PresqueError } from "../errors/presque-error.ts";
  * errors surface while its messages are read, after the handler returned, so those messages are
  * wrapped too (as connect-es' examples-es/vanilla-node interceptor does).
  */
-export function createErrorInterceptor(onUnexpected: (error: unknown, procedure: string) => void): Interceptor {
+export function createErrorInterceptor(
+  onUnexpected: (error: unknown, procedure: string) => void,
+): Interceptor {
   const translate = (error: unknown, procedure: string) => {
     if (!(error instanceof ConnectError) && !(error instanceof PresqueError)) onUnexpected(error, procedure);
     return toConnectError(error);
