@@ -83,6 +83,22 @@ describe("presque work", () => {
     expect(await info("work-ok")).toMatchObject({ processed: 1, ready: 0, in_flight: 0 });
   });
 
+  it("hands the producer's traceparent to the program as TRACEPARENT", async () => {
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    await curl(
+      "-X",
+      "POST",
+      `${server.baseUrl}/q/work-trace`,
+      "-H",
+      `traceparent: ${traceparent}`,
+      "-d",
+      "{}",
+    );
+    const work = presqueWork(["--queue", "work-trace", "--", "sh", "-c", 'echo "trace=$TRACEPARENT"']);
+    expect(await work.stdout.waitFor(/^trace=/)).toBe(`trace=${traceparent}`);
+    expect(await work.terminate()).toBe(0);
+  });
+
   it("nacks on exit 1 with the tail of stderr as the error, and the retry sees it", async () => {
     await noBackoff("work-retry");
     await enqueue("work-retry", "{}");

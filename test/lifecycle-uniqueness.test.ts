@@ -225,3 +225,13 @@ describe("limits and retention", () => {
     }
   });
 });
+
+describe("trace context", () => {
+  it("a W3C traceparent given at enqueue comes back with the job; a malformed one is dropped", async () => {
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    await curl("-X", "POST", `${presque.url}/q/traced`, "-H", `traceparent: ${traceparent}`, "-d", "1");
+    await curl("-X", "POST", `${presque.url}/q/traced`, "-H", "traceparent: not-a-trace", "-d", "2");
+    expect((await curl(`${presque.url}/q/traced`)).headers.traceparent).toBe(traceparent);
+    expect((await curl(`${presque.url}/q/traced`)).headers.traceparent).toBeUndefined();
+  });
+});

@@ -34,6 +34,8 @@ export function runJobProcess(command: string[], job: WorkerJob, options: JobPro
         PRESQUE_JOB_ATTEMPT: String(job.attempt),
         PRESQUE_QUEUE: job.queue,
         PRESQUE_JOB_ENQUEUED_AT: job.enqueuedAt.toISOString(),
+        // the W3C trace context, under the name OpenTelemetry's environment propagation reads
+        ...(job.traceparent ? { TRACEPARENT: job.traceparent } : {}),
       },
     });
     let tail = Buffer.alloc(0);

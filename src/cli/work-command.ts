@@ -10,7 +10,8 @@ const usage = `Usage: presque work --queue NAME [--queue NAME...] [options] -- <
 
 Runs <command> once per job, so any program is a worker:
   stdin        the job's payload as JSON (one line)
-  environment  PRESQUE_JOB_ID, PRESQUE_JOB_ATTEMPT, PRESQUE_QUEUE, PRESQUE_JOB_ENQUEUED_AT, PRESQUE_URL
+  environment  PRESQUE_JOB_ID, PRESQUE_JOB_ATTEMPT, PRESQUE_QUEUE, PRESQUE_JOB_ENQUEUED_AT, PRESQUE_URL,
+               TRACEPARENT (when the job was enqueued with a traceparent header)
   exit 0       acks the job; any other exit nacks it (it is retried) with the tail of stderr
 SIGTERM or SIGINT stops taking jobs and waits for running ones (then exits 0).
 

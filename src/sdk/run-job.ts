@@ -36,6 +36,7 @@ export async function runJob<Payload>(
     payload: (job.payload ? toJson(ValueSchema, job.payload) : null) as Payload,
     attempt: job.attempt,
     enqueuedAt: new Date(job.enqueuedAt ? timestampMs(job.enqueuedAt) : 0),
+    traceparent: job.traceparent || undefined,
     signal: abort.signal,
   };
   const extender = setInterval(

@@ -10,6 +10,8 @@ export interface WorkerJob<Payload = unknown> {
   /** 1 on the first delivery. */
   attempt: number;
   enqueuedAt: Date;
+  /** W3C trace context given at enqueue, to continue the producer's trace. */
+  traceparent?: string;
   /** Aborts when the worker lost the lease (another worker may get the job) or gave up waiting at shutdown. */
   signal: AbortSignal;
 }
