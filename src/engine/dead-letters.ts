@@ -1,7 +1,7 @@
 import { invalidArgument } from "../errors/presque-error.ts";
 import type { EngineDeps } from "./engine-deps.ts";
 import type { JobOperations } from "./job-operations.ts";
-import { parseJobHash } from "./job-replies.ts";
+import { readJobs } from "./read-jobs.ts";
 import type { JobView } from "./types.ts";
 
 export interface DeadPage {
@@ -32,16 +32,6 @@ const chunk = 500;
 
 export function createDeadLetters(deps: EngineDeps, jobs: JobOperations): DeadLetters {
   const { redis, keys, scripts, validate } = deps;
-
-  const readJobs = async (queue: string, ids: string[]) => {
-    const pipeline = redis.pipeline();
-    for (const id of ids) pipeline.hgetall(keys.job(queue, id));
-    const replies = (await pipeline.exec()) ?? [];
-    return ids.flatMap((id, i) => {
-      const job = parseJobHash(queue, id, (replies[i]?.[1] ?? {}) as Record<string, string>);
-      return job ? [job] : [];
-    });
-  };
 
   /** Every dead id matching the filter, in pages; the callback may remove what it is given. */
   const eachDeadPage = async (
@@ -97,7 +87,7 @@ export function createDeadLetters(deps: EngineDeps, jobs: JobOperations): DeadLe
       const pageIds = ids.slice(0, limit);
       const last = pageIds.length - 1;
       return {
-        jobs: await readJobs(queue, pageIds),
+        jobs: await readJobs(redis, keys, queue, pageIds),
         nextCursor: more ? `${scores[last]}-${pageIds[last]}` : undefined,
       };
     },
@@ -115,7 +105,7 @@ export function createDeadLetters(deps: EngineDeps, jobs: JobOperations): DeadLe
         }
         // Another queue is another Redis Cluster slot: copy, then delete. The idempotency key makes
         // a retried redrive (after a crash between the two steps) add each job once.
-        const dead = (await readJobs(queue, ids)).filter((job) => job.state === "dead");
+        const dead = (await readJobs(redis, keys, queue, ids)).filter((job) => job.state === "dead");
         await Promise.all(
           dead.map((job) =>
             jobs.enqueueJobs(target, [job.payload], {

@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
 import { invalidArgument } from "../errors/presque-error.ts";
 import type { Engine } from "./create-engine.ts";
-import { parseJobHash } from "./job-replies.ts";
 import type { KeySpace } from "./keys.ts";
+import { readJobs } from "./read-jobs.ts";
 import type { JobView } from "./types.ts";
 
 /** The states whose jobs sit in a queue's own sets (dead letters have their own routes). */
@@ -49,18 +49,8 @@ export function createJobBrowser({
       const set = state === "ready" ? q.ready : state === "delayed" ? q.delayed : q.leased;
       // One more than asked tells whether another page exists.
       const ids = await redis.zrange(set, String(offset), String(offset + limit));
-      const pageIds = ids.slice(0, limit);
-      const pipeline = redis.pipeline();
-      for (const id of pageIds) pipeline.hgetall(keys.job(queue, id));
-      const hashes = (await pipeline.exec()) ?? [];
-      const jobs: JobView[] = [];
-      pageIds.forEach((id, i) => {
-        const [error, hash] = hashes[i] ?? [null, {}];
-        if (error) throw error;
-        // Gone between the two reads (acked, purged): skip it.
-        const job = parseJobHash(queue, id, hash as Record<string, string>);
-        if (job) jobs.push(job);
-      });
+      // a job gone between the two reads (acked, purged) is skipped
+      const jobs = await readJobs(redis, keys, queue, ids.slice(0, limit));
       return ids.length > limit ? { jobs, cursor: String(offset + limit) } : { jobs };
     },
   };

@@ -2,7 +2,8 @@ import type { Redis } from "ioredis";
 import type { KeySpace } from "./keys.ts";
 import type { QueueRegistry } from "./queue-registry.ts";
 import type { QueueScripts } from "./queue-scripts.ts";
-import { redisNow, tickAfter } from "./schedules.ts";
+import { redisNowMs } from "./redis-clock.ts";
+import { tickAfter } from "./schedules.ts";
 
 export interface Scheduler {
   /** One pass: fires every due tick of every schedule; resolves with how many jobs it enqueued. */
@@ -30,7 +31,7 @@ export function startScheduler(options: {
 
   const fireDue = async (): Promise<{ fired: number; nextInMs: number }> => {
     const queues = await registry.list();
-    const now = await redisNow(redis);
+    const now = await redisNowMs(redis);
     const pipeline = redis.pipeline();
     for (const queue of queues) pipeline.zrange(keys.queue(queue).scheduleDue, "0", "-1", "WITHSCORES");
     const replies = (await pipeline.exec()) ?? [];

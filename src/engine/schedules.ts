@@ -1,4 +1,5 @@
 import type { EngineDeps } from "./engine-deps.ts";
+import { redisNowMs } from "./redis-clock.ts";
 import { checkTiming, nextTick, type Timing } from "./schedule-timing.ts";
 import { runScript } from "./script-loader.ts";
 
@@ -33,11 +34,6 @@ interface Stored {
   anchor: number;
 }
 
-export async function redisNow(redis: EngineDeps["redis"]): Promise<number> {
-  const [seconds, micros] = await redis.time();
-  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-}
-
 export function createSchedules(deps: EngineDeps): Schedules {
   const { redis, keys, registry, validate } = deps;
   const view = (queue: string, name: string, stored: Stored, nextRunAt: number): ScheduleView => ({
@@ -55,7 +51,7 @@ export function createSchedules(deps: EngineDeps): Schedules {
       const name = validate.scheduleName(definition.name);
       const timing = checkTiming(definition.timing);
       const priority = validate.priority(definition.priority ?? 0);
-      const now = await redisNow(redis);
+      const now = await redisNowMs(redis);
       const stored: Stored = { timing, payload: definition.payload, priority, anchor: now };
       const first = nextTick(timing, now);
       const q = keys.queue(queue);

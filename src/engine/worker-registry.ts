@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { invalidArgument, PresqueError } from "../errors/presque-error.ts";
 import type { KeySpace } from "./keys.ts";
+import { redisNowMs } from "./redis-clock.ts";
 import { runScript } from "./script-loader.ts";
 
 export interface WorkerRegistration {
@@ -100,8 +101,7 @@ export function createWorkerRegistry({ redis, keys }: { redis: Redis; keys: KeyS
     },
 
     async list() {
-      const [seconds, micros] = await redis.time();
-      const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      const now = await redisNowMs(redis);
       const ids = await redis.zrange(keys.workers, "0", "-1");
       const pipeline = redis.pipeline();
       for (const id of ids) pipeline.hgetall(keys.worker(id));
