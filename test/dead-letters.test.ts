@@ -97,6 +97,34 @@ describe("dead letters over REST", () => {
   });
 });
 
+describe("dead letters: what a careless request must not do", () => {
+  it("delete refuses a filter or an empty id list instead of deleting everything", async () => {
+    await killAll("careful", [
+      ["1", "boom"],
+      ["2", "other"],
+    ]);
+    for (const body of ['{"error_contains":"boom"}', '{"to":"x"}', '{"ids":[]}']) {
+      expect((await curl("-X", "DELETE", `${presque.url}/dead/careful`, "-d", body)).status).toBe(400);
+    }
+    expect((await curl("-X", "POST", `${presque.url}/dead/careful/redrive`, "-d", '{"ids":[]}')).status).toBe(
+      400,
+    );
+    expect(json(await curl(`${presque.url}/j/careful`))).toMatchObject({ dead: 2 });
+  });
+
+  it("a job that died of its deadline is delivered after a redrive, not buried again", async () => {
+    const past = new Date(Date.now() - 1000).toISOString();
+    const { id } = json(
+      await curl("-X", "POST", `${presque.url}/q/late?expires_at=${past}`, "-d", '"late"'),
+    ) as {
+      id: string;
+    };
+    expect((await curl(`${presque.url}/q/late`)).status).toBe(204);
+    await curl("-X", "POST", `${presque.url}/dead/late/redrive`, "-d", JSON.stringify({ ids: [id] }));
+    expect((await curl(`${presque.url}/q/late`)).body).toBe('"late"');
+  });
+});
+
 describe("DeadLetterService over RPC", () => {
   it("lists, redrives and deletes like REST", async () => {
     await killAll("rpc-dead", [

@@ -171,6 +171,23 @@ describe("limits and retention", () => {
     expect((await curl(`${presque.url}/q/kept/1`)).status).toBe(404);
   });
 
+  it("finished jobs kept before retention was turned off are deleted with the next ack", async () => {
+    const ack = async (queue: string, n: number) => {
+      await curl("-X", "POST", `${presque.url}/q/${queue}`, "-d", String(n));
+      const leased = await curl(`${presque.url}/q/${queue}?lease=60`);
+      const [id, token] = [leased.headers["x-presque-job-id"], leased.headers["x-presque-lease-token"]];
+      await curl("-X", "DELETE", `${presque.url}/q/${queue}/${id}?token=${token}`);
+      return id as string;
+    };
+    await curl("-X", "POST", `${presque.url}/control/unkept/settings`, "-d", '{"keep_completed_count":5}');
+    const kept = await ack("unkept", 1);
+    expect(json(await curl(`${presque.url}/j/unkept`))).toMatchObject({ done: 1 });
+    await curl("-X", "POST", `${presque.url}/control/unkept/settings`, "-d", '{"keep_completed_count":0}');
+    await ack("unkept", 2);
+    expect(json(await curl(`${presque.url}/j/unkept`))).toMatchObject({ done: 0, processed: 2 });
+    expect((await curl(`${presque.url}/q/unkept/${kept}`)).status).toBe(404);
+  });
+
   it("dead letters are capped by the queue's keep_dead_count", async () => {
     await curl(
       "-X",

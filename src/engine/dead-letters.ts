@@ -2,6 +2,7 @@ import { invalidArgument } from "../errors/presque-error.ts";
 import type { EngineDeps } from "./engine-deps.ts";
 import type { JobOperations } from "./job-operations.ts";
 import { readJobs } from "./read-jobs.ts";
+import { redisNowMs } from "./redis-clock.ts";
 import type { JobView } from "./types.ts";
 
 export interface DeadPage {
@@ -21,7 +22,7 @@ export interface RedriveOptions {
 
 export interface DeadLetters {
   /** Oldest death first. The cursor is (death time, id), so pages stay right while jobs die or leave. */
-  listDead(queue: string, options?: { cursor?: string; limit?: number }): Promise<DeadPage>;
+  listDead(queue: string, options?: { cursor?: string; limit?: number; diedBy?: number }): Promise<DeadPage>;
   /** Back to ready (attempt 0); resolves with how many moved. */
   redrive(queue: string, options?: RedriveOptions): Promise<number>;
   /** Deletes the given dead jobs, or all of them; resolves with how many. */
@@ -43,9 +44,11 @@ export function createDeadLetters(deps: EngineDeps, jobs: JobOperations): DeadLe
       for (let i = 0; i < options.ids.length; i += chunk) await visit(options.ids.slice(i, i + chunk));
       return;
     }
+    // Only jobs dead when the redrive began: one that dies again meanwhile is not taken twice.
+    const diedBy = await redisNowMs(redis);
     let cursor: string | undefined;
     do {
-      const page = await letters.listDead(queue, { cursor, limit: chunk });
+      const page = await letters.listDead(queue, { cursor, limit: chunk, diedBy });
       const picked = page.jobs.filter(
         (job) => !options.errorContains || job.errors.at(-1)?.message.includes(options.errorContains),
       );
@@ -66,7 +69,7 @@ export function createDeadLetters(deps: EngineDeps, jobs: JobOperations): DeadLe
         const page = await redis.zrange(
           dead,
           afterScore ?? "-inf",
-          "+inf",
+          options.diedBy === undefined ? "+inf" : String(options.diedBy),
           "BYSCORE",
           "LIMIT",
           offset,
@@ -114,15 +117,8 @@ export function createDeadLetters(deps: EngineDeps, jobs: JobOperations): DeadLe
             }),
           ),
         );
-        moved += Number(
-          (
-            (await scripts.run(
-              "deleteDead",
-              queue,
-              dead.map((job) => job.id),
-            )) as number[]
-          )[0],
-        );
+        const deleted = await scripts.run("deleteDead", queue, ["ids", ...dead.map((job) => job.id)]);
+        moved += Number((deleted as number[])[0]);
       });
       return moved;
     },
@@ -130,10 +126,13 @@ export function createDeadLetters(deps: EngineDeps, jobs: JobOperations): DeadLe
     async deleteDead(queue, ids) {
       validate.queueName(queue);
       for (const id of ids ?? []) validate.jobId(id);
-      if (ids) return Number(((await scripts.run("deleteDead", queue, ids)) as number[])[0]);
+      if (ids) {
+        if (ids.length === 0) return 0;
+        return Number(((await scripts.run("deleteDead", queue, ["ids", ...ids])) as number[])[0]);
+      }
       let deleted = 0;
       for (;;) {
-        const [removed, remaining] = (await scripts.run("deleteDead", queue, [])) as [number, number];
+        const [removed, remaining] = (await scripts.run("deleteDead", queue, ["oldest"])) as [number, number];
         deleted += removed;
         if (remaining === 0 || removed === 0) return deleted;
       }

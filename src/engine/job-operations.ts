@@ -64,8 +64,10 @@ export function createJobOperations(deps: EngineDeps): JobOperations {
         idempotencyMs: deps.idempotencyWindowMs,
         requeue: options.requeue === true || undefined,
       };
+      // The registry is best effort: the next enqueue adds the name again. Failing the request
+      // here would make a client retry an enqueue that did happen.
       const [, reply] = await Promise.all([
-        registry.ensure(queue),
+        registry.ensure(queue).catch(() => undefined),
         scripts.run("enqueueJobs", queue, [JSON.stringify(scriptOptions), ...payloads]),
       ]);
       const [status, ...values] = reply as string[];
@@ -95,14 +97,17 @@ export function createJobOperations(deps: EngineDeps): JobOperations {
       if (waitMs === 0) return fetchOnce(queue, count, leaseMs);
       const deadline = Date.now() + waitMs;
       for (;;) {
+        // A client gone (or a shutdown) must not take a job it can no longer receive.
+        if (options.signal?.aborted) return { jobs: [], stopped: false };
         const waiter = wakeHub.register(queue);
-        const result = await fetchOnce(queue, count, leaseMs);
-        const remaining = deadline - Date.now();
-        if (result.jobs.length > 0 || remaining <= 0 || options.signal?.aborted) {
+        try {
+          const result = await fetchOnce(queue, count, leaseMs);
+          const remaining = deadline - Date.now();
+          if (result.jobs.length > 0 || remaining <= 0) return result;
+          await waiter.wait(remaining, options.signal);
+        } finally {
           waiter.cancel();
-          return result;
         }
-        await waiter.wait(remaining, options.signal);
       }
     },
 

@@ -45,7 +45,8 @@ export function codeName(code: Code): string {
 
 export function toPresqueError(error: unknown): PresqueError {
   if (error instanceof PresqueError) return error;
-  if (isRedisUnavailable(error)) return new PresqueError("unavailable", "redis is unavailable, retry later");
+  const unavailable = redisUnavailableReason(error);
+  if (unavailable) return new PresqueError("unavailable", unavailable);
   return new PresqueError("internal", "internal error");
 }
 
@@ -55,9 +56,19 @@ export function toConnectError(error: unknown): ConnectError {
   return new ConnectError(presque.message, wireError(presque.kind).code, undefined, undefined, error);
 }
 
-function isRedisUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  return /Connection is closed|ECONNREFUSED|ECONNRESET|max retries|Stream isn't writeable/i.test(
-    error.message,
-  );
+/**
+ * Redis answers that mean "not now" rather than "broken": unreachable, loading its data after a
+ * restart, busy with a long script, a read-only replica, out of memory under noeviction.
+ */
+export function redisUnavailableReason(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const message = error.message;
+  if (/^OOM /.test(message)) return "redis is out of memory (maxmemory reached), retry later";
+  if (/^(LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN) /.test(message)) {
+    return `redis cannot take writes now (${message.split(" ")[0]}), retry later`;
+  }
+  if (/Connection is closed|ECONNREFUSED|ECONNRESET|max retries|Stream isn't writeable/i.test(message)) {
+    return "redis is unavailable, retry later";
+  }
+  return undefined;
 }

@@ -21,8 +21,11 @@ export function registerDeadLetterRoutes(router: RestRouter, deps: RestDeps): vo
     const { ids, error_contains: errorContains, to, ...rest } = parsed;
     if (Object.keys(rest).length > 0)
       throw invalidArgument(`${shape}; unknown ${Object.keys(rest).join(", ")}`);
-    if (ids !== undefined && (!Array.isArray(ids) || !ids.every((id) => typeof id === "string"))) {
-      throw invalidArgument(shape);
+    if (
+      ids !== undefined &&
+      (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === "string"))
+    ) {
+      throw invalidArgument(`${shape}; ids, when given, is a non-empty list of job ids`);
     }
     if (errorContains !== undefined && typeof errorContains !== "string") throw invalidArgument(shape);
     if (to !== undefined && typeof to !== "string") throw invalidArgument(shape);
@@ -45,7 +48,11 @@ export function registerDeadLetterRoutes(router: RestRouter, deps: RestDeps): vo
     })
     .on("DELETE", deadPath, async ({ req, res, params }) => {
       const queue = params[0] as string;
-      const { ids } = await readOptions(req);
+      // Deleting takes ids or nothing (all): a filter here would be easy to misread as "only these".
+      const { ids, errorContains, to } = await readOptions(req);
+      if (errorContains !== undefined || to !== undefined) {
+        throw invalidArgument('delete takes {"ids": [...]} or no body (every dead letter)');
+      }
       sendJson(res, 200, { queue, deleted: await engine.deleteDead(queue, ids) });
     });
 }

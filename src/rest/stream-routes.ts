@@ -71,9 +71,17 @@ function sseEvent(event: SubscriptionEvent): string {
   }
 }
 
-/** Writes and waits for the socket to take it, so a slow reader slows the subscription down. */
+/**
+ * Writes and waits for the socket to take it, so a slow reader slows the subscription down.
+ * Throws once the client is gone: a write to a destroyed response returns false and then neither
+ * "drain" nor "close" fires again, which would leave the subscription (and its leases) hanging.
+ */
 async function send(res: Response, text: string): Promise<void> {
+  const stream = res as unknown as NodeJS.EventEmitter & { destroyed: boolean; writableEnded: boolean };
+  const gone = () => stream.destroyed || stream.writableEnded;
+  if (gone()) throw new Error("the client went away");
   if (res.write(text) !== false) return;
-  const emitter = res as unknown as NodeJS.EventEmitter;
-  await Promise.race([once(emitter, "drain"), once(emitter, "close")]);
+  if (gone()) throw new Error("the client went away");
+  await Promise.race([once(stream, "drain"), once(stream, "close")]);
+  if (gone()) throw new Error("the client went away");
 }

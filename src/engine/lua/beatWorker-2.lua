@@ -28,4 +28,7 @@ for i = 4, #ARGV, 2 do
 end
 redis.call('PEXPIRE', workerKey, keepMs)
 redis.call('ZADD', workersKey, now, workerId)
+-- Drop index entries whose hash has surely expired (every worker's keepMs is within a factor 2
+-- of any other's), so the index stays bounded even when nobody lists the workers.
+redis.call('ZREMRANGEBYSCORE', workersKey, '-inf', now - 2 * keepMs)
 return now

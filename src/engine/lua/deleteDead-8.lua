@@ -1,16 +1,20 @@
 --[[
-  Deletes dead letters for good: the given ids, or (with no ids) up to 1000 of the oldest.
+  Deletes dead letters for good: the given ids, or up to 1000 of the oldest.
   KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
 
-  ARGV[6..] job ids (optional)
+  ARGV[6]  "ids": delete ARGV[7..]; "oldest": delete the 1000 oldest (called until none remain)
+  ARGV[7..] job ids (with "ids")
 
   Returns: { deleted, dead letters remaining }
 ]]
 -- @include "queue"
 
 local ids = {}
-for i = 6, #ARGV do ids[#ids + 1] = ARGV[i] end
-if #ids == 0 then ids = redis.call('ZRANGE', Q.dead, 0, 999) end
+if ARGV[6] == 'oldest' then
+  ids = redis.call('ZRANGE', Q.dead, 0, 999)
+else
+  for i = 7, #ARGV do ids[#ids + 1] = ARGV[i] end
+end
 local deleted = 0
 for _, id in ipairs(ids) do
   if redis.call('ZREM', Q.dead, id) == 1 then

@@ -26,9 +26,11 @@ if leaseMs < 0 then leaseMs = setting('leaseMs') end
 local now = nowMs()
 promoteDue(now, 1000)
 
-local out, leased, handed = { 'ok', now }, {}, 0
+local out, leased, handed, buried = { 'ok', now }, {}, 0, 0
 local deadline = now + leaseMs
-while handed < count do
+-- Burials are bounded so that a backlog of expired jobs never blocks Redis for long: past the
+-- bound this call hands out what it has, and the next fetch goes on.
+while handed < count and buried < 1000 do
   local popped = redis.call('ZPOPMIN', Q.ready, count - handed)
   if #popped == 0 then break end
   for i = 1, #popped, 2 do
@@ -37,6 +39,7 @@ while handed < count do
       'maxAttempts', 'traceparent', 'expiresAt')
     if job[7] and tonumber(job[7]) < now then
       buryJob(id, 'not started before its deadline', now)
+      buried = buried + 1
     else
       handed = handed + 1
       local attempt = tonumber(job[2] or '0') + 1

@@ -1,6 +1,6 @@
 --[[
   The reaper's step for one queue: due delayed jobs go to ready, expired leases are retried or
-  buried. Safe to run from several presque processes at once: each job moves exactly once,
+  buried, and retained done jobs and dead letters past their age or count are deleted. Safe to run from several presque processes at once: each job moves exactly once,
   because the move happens inside this script.
   KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
 
@@ -14,4 +14,5 @@
 
 local now = nowMs()
 local moved = promoteDue(now, tonumber(ARGV[6]))
+trimAllRetired(now)
 return { moved, nextDue(), now }

@@ -1,6 +1,6 @@
 --[[
   Puts dead jobs back into their own queue: ready again with attempt 0, so the next delivery is
-  attempt 1; the error history stays. A redriven job takes its unique key back when it is free,
+  attempt 1, and without the expiry that may have killed them; the error history stays. A redriven job takes its unique key back when it is free,
   else it goes on without one. Ids that are not dead letters are skipped.
   KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
 
@@ -18,7 +18,8 @@ for i = 6, #ARGV do
     local key = jobKey(id)
     local job = redis.call('HMGET', key, 'priority', 'unique')
     redis.call('HSET', key, 'attempt', 0)
-    redis.call('HDEL', key, 'deadReason', 'diedAt')
+    -- a fresh start: no deadline that already passed, no stale due time
+    redis.call('HDEL', key, 'deadReason', 'diedAt', 'expiresAt', 'dueAt')
     if job[2] then
       if redis.call('HSETNX', Q.unique, job[2], id) == 0 then redis.call('HDEL', key, 'unique') end
     end
