@@ -2,11 +2,13 @@ import { PresqueError } from "../errors/presque-error.ts";
 import { checkLeaseReply, type EngineDeps, jobNotFound } from "./engine-deps.ts";
 import { parseFetchReply, parseJobHash } from "./job-replies.ts";
 import type {
+  AckOutcome,
   EnqueueOptions,
   EnqueueResult,
   FetchOptions,
   FetchResult,
   JobView,
+  LeaseRef,
   NackOptions,
   NackResult,
 } from "./types.ts";
@@ -19,6 +21,11 @@ export interface JobOperations {
   fetch(queue: string, options: FetchOptions): Promise<FetchResult>;
   /** Resolves with the time from enqueue to this ack (Redis clock), for latency metrics. */
   ack(queue: string, id: string, leaseToken: string): Promise<{ latencyMs: number }>;
+  /**
+   * Acks many jobs (of any queues) with one script call per queue. Each item gets its own result,
+   * so one stale token does not fail the others.
+   */
+  ackMany(items: LeaseRef[]): Promise<AckOutcome[]>;
   nack(queue: string, id: string, leaseToken: string, options?: NackOptions): Promise<NackResult>;
   extendLease(queue: string, id: string, leaseToken: string, leaseMs: number | "default"): Promise<JobView>;
   getJob(queue: string, id: string): Promise<JobView>;
@@ -118,6 +125,32 @@ export function createJobOperations(deps: EngineDeps): JobOperations {
       const reply = await scripts.run("ackJob", queue, [id, leaseToken]);
       checkLeaseReply(reply, queue, id);
       return { latencyMs: Number((reply as [number, number])[1]) };
+    },
+
+    async ackMany(items) {
+      validate.batchSize(items.length, "number of acks");
+      const byQueue = new Map<string, number[]>();
+      items.forEach((item, i) => {
+        validate.queueName(item.queue);
+        validate.jobId(item.id);
+        validate.leaseToken(item.leaseToken);
+        byQueue.set(item.queue, [...(byQueue.get(item.queue) ?? []), i]);
+      });
+      const outcomes: AckOutcome[] = new Array(items.length);
+      await Promise.all(
+        [...byQueue].map(async ([queue, indexes]) => {
+          const pairs = indexes.flatMap((i) => [items[i]?.id as string, items[i]?.leaseToken as string]);
+          const reply = (await scripts.run("ackJobs", queue, pairs)) as number[];
+          indexes.forEach((itemIndex, k) => {
+            const status = Number(reply[2 * k]);
+            outcomes[itemIndex] =
+              status === 1
+                ? { status: "acked", latencyMs: Number(reply[2 * k + 1]) }
+                : { status: status === 0 ? "not_found" : "stale_lease" };
+          });
+        }),
+      );
+      return outcomes;
     },
 
     async nack(queue, id, leaseToken, options = {}) {

@@ -9,6 +9,7 @@ export type ScriptName =
   | "enqueueJobs"
   | "fetchJobs"
   | "ackJob"
+  | "ackJobs"
   | "nackJob"
   | "extendLease"
   | "promoteDue"

@@ -48,6 +48,13 @@ export function createSubscriptions(deps: {
           settled(queue, id);
           return result;
         },
+        async ackMany(items) {
+          const outcomes = await engine.ackMany(items);
+          items.forEach((item, i) => {
+            if (outcomes[i]?.status === "acked") settled(item.queue, item.id);
+          });
+          return outcomes;
+        },
         async nack(queue, id, leaseToken, options) {
           const result = await engine.nack(queue, id, leaseToken, options);
           settled(queue, id);

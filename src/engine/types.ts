@@ -82,6 +82,15 @@ export interface FetchResult {
   stopped: boolean;
 }
 
+/** A job as its lease holder names it. */
+export interface LeaseRef {
+  queue: string;
+  id: string;
+  leaseToken: string;
+}
+
+export type AckOutcome = { status: "acked"; latencyMs: number } | { status: "not_found" | "stale_lease" };
+
 export interface NackOptions {
   /** Retry after this long instead of the queue's backoff. */
   delayMs?: number;

@@ -13,5 +13,13 @@ export function withAckLatency(engine: Engine, metrics: Pick<PresqueMetrics, "ob
       metrics.observeAckLatency(queue, result.latencyMs);
       return result;
     },
+    async ackMany(items) {
+      const outcomes = await engine.ackMany(items);
+      outcomes.forEach((outcome, i) => {
+        if (outcome.status === "acked")
+          metrics.observeAckLatency(items[i]?.queue as string, outcome.latencyMs);
+      });
+      return outcomes;
+    },
   };
 }

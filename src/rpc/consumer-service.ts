@@ -10,9 +10,9 @@ import {
 import type { Engine } from "../engine/create-engine.ts";
 import type { Consumers } from "../engine/open-consumers.ts";
 import type { SubscriptionEvent } from "../engine/subscription.ts";
+import type { AckOutcome } from "../engine/types.ts";
 import type { JobRef as EngineJobRef } from "../engine/worker-registry.ts";
 import { toConnectError } from "../errors/error-table.ts";
-import { PresqueError } from "../errors/presque-error.ts";
 import { toJobMessage } from "./job-message.ts";
 
 export interface ConsumerServiceDeps {
@@ -23,7 +23,8 @@ export interface ConsumerServiceDeps {
 
 const defaultWorkerHeartbeatSeconds = 5;
 
-const ackResults: Partial<Record<PresqueError["kind"], AckResult>> = {
+const ackResults: Record<AckOutcome["status"], AckResult> = {
+  acked: AckResult.ACKED,
   not_found: AckResult.NOT_FOUND,
   stale_lease: AckResult.STALE_LEASE,
 };
@@ -56,20 +57,8 @@ export function createConsumerService({
     },
 
     async ackBatch(req) {
-      engine.validate.batchSize(req.items.length, "number of acks");
-      const results = await Promise.all(
-        req.items.map((item) =>
-          engine.ack(item.queue, item.id, item.leaseToken).then(
-            () => AckResult.ACKED,
-            (error: unknown) => {
-              const result = error instanceof PresqueError ? ackResults[error.kind] : undefined;
-              if (result === undefined) throw error;
-              return result;
-            },
-          ),
-        ),
-      );
-      return { results };
+      const outcomes = await engine.ackMany(req.items);
+      return { results: outcomes.map((outcome) => ackResults[outcome.status]) };
     },
 
     async registerWorker(req) {
