@@ -81,10 +81,22 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
       expect(json(answer)).toEqual({ code: "invalid_argument", message });
     }
     await expectNothingStored("badquery");
-    for (const query of ["lease=abc", "lease=-5", "wait=3600", "lease=99999999"]) {
+    for (const query of ["lease=abc", "lease=-5", "lease=0", "wait=3600", "lease=99999999"]) {
       const answer = await curl(`${presque.url}/q/badquery?${query}`);
       expect(answer.status).toBe(400);
     }
+  });
+
+  it("a query parameter the route does not take, such as a typo", async () => {
+    const answer = await curl("-X", "POST", `${presque.url}/q/typo?priorty=5`, "-d", "{}");
+    expect(answer.status).toBe(400);
+    expect(json(answer)).toEqual({
+      code: "invalid_argument",
+      message:
+        'unknown query parameter "priorty": this route takes priority, delay, delayed, run_at, expires_at, uniq, max_attempts',
+    });
+    expect((await curl(`${presque.url}/q/typo?leese=30`)).status).toBe(400);
+    await expectNothingStored("typo");
   });
 
   it("a method a route does not have", async () => {
@@ -95,8 +107,12 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
       code: "unimplemented",
       message: "PATCH is not allowed here; use POST, PUT, GET, DELETE",
     });
-    // HEAD would fetch (and remove) a job if it were mapped to GET, as it was in presque.
+    // HEAD would fetch (and remove) a job if it were mapped to GET, as it was in presque; the
+    // routes that only read answer it (uptime checks use HEAD).
     expect((await curl("-I", `${presque.url}/q/foo`)).status).toBe(405);
+    expect((await curl("-I", `${presque.url}/qb/foo`)).status).toBe(405);
+    expect((await curl("-I", `${presque.url}/healthz`)).status).toBe(200);
+    expect((await curl("-I", `${presque.url}/j/foo`)).status).toBe(200);
     await expectNothingStored("foo");
   });
 

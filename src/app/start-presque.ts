@@ -63,11 +63,16 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
         consumers: openConsumers(opened, (error) => log.error("subscription failed", { error })),
       }),
     );
-    const port = await server.listen(config.port, config.host);
+    const port = await server.listen(config.port, config.host).catch(async (error: unknown) => {
+      // e.g. EADDRINUSE: stop the timers already running before reporting it
+      depthSampler.stop();
+      await opened.close();
+      throw error;
+    });
     const client = redis;
     return {
       port,
-      redisDescription: managed ? `managed redis-server (${managed.describe})` : describeTarget(config),
+      redisDescription: managed ? managed.describe : describeTarget(config),
       async stop() {
         shutdown.abort(new ConnectError("server is shutting down", Code.Unavailable));
         await server.close(config.shutdownGraceMs);

@@ -12,8 +12,8 @@ gRPC and gRPC-Web. With no Redis configured it starts and supervises its own red
 
 Options:
   --port N          port to listen on (default 5000; 0 picks a free one)       env PRESQUE_PORT
-  --host ADDR       interface to listen on (default 0.0.0.0)                  env PRESQUE_HOST
-  --config FILE     YAML config, e.g. the seed's "redis: {host: 127.0.0.1, port: 6379}"
+  --host ADDR       interface to listen on (default 127.0.0.1; 0.0.0.0 for all) env PRESQUE_HOST
+  --config FILE     YAML config, e.g. presque's original "redis: {host: 127.0.0.1, port: 6379}"
   --data-dir DIR    where the managed redis-server keeps its data (default ./data)
                                                                               env PRESQUE_DATA_DIR
   --strict          refuse to start when Redis may lose jobs (an eviction policy other than
@@ -76,7 +76,10 @@ export async function runServe(argv: string[]): Promise<void> {
     stopping = true;
     log.info("shutting down", { signal });
     presque.stop().then(
-      () => process.exit(0),
+      () => {
+        log.info("stopped");
+        process.exit(0);
+      },
       (error: unknown) => {
         log.error("shutdown failed", { error });
         process.exit(1);

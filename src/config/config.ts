@@ -47,7 +47,7 @@ export interface Limits {
 }
 
 export const defaultConfig: PresqueConfig = {
-  host: "0.0.0.0",
+  host: "127.0.0.1",
   port: 5000,
   redis: undefined,
   dataDir: "./data",

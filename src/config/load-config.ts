@@ -8,7 +8,7 @@ import { showValue } from "./value-parsers.ts";
 /*
  * The YAML file (every key optional; a key it does not know is an error):
  *
- *   host: 0.0.0.0                # PRESQUE_HOST, --host
+ *   host: 127.0.0.1              # PRESQUE_HOST, --host (0.0.0.0: every interface)
  *   port: 5000                   # PRESQUE_PORT, --port
  *   redis:                       # absent: presque runs its own redis-server in data_dir
  *     url: redis://h:6379/0      # REDIS_URL; wins over host/port

@@ -1,7 +1,7 @@
 import { PresqueError } from "../errors/presque-error.ts";
 import { enqueueParams } from "./enqueue-params.ts";
 import { readBody, sendEmpty, sendError, sendJson, sendText } from "./http-io.ts";
-import { numberParam, secondsParamMs } from "./query-params.ts";
+import { numberParam, onlyParams, secondsParamMs } from "./query-params.ts";
 import { rawJobsOfBatch } from "./raw-json.ts";
 import { type RestDeps, requestSignal } from "./rest-deps.ts";
 import type { RestRouter } from "./router.ts";
@@ -20,25 +20,32 @@ export function registerBatchRoutes(router: RestRouter, deps: RestDeps): void {
       const replay: Record<string, string> = result.duplicate ? { "idempotent-replayed": "true" } : {};
       sendJson(res, result.duplicate ? 200 : 201, { queue, ids: result.ids }, replay);
     })
-    .on("GET", batchPath, async ({ res, params, query }) => {
-      const queue = params[0] as string;
-      const result = await engine.fetch(queue, {
-        count: numberParam(query, "batch_size") ?? Math.min(defaultBatchSize, deps.maxBatchSize),
-        leaseMs: secondsParamMs(query, "lease") ?? 0,
-        waitMs: secondsParamMs(query, "wait"),
-        signal: requestSignal(res, deps.shutdownSignal),
-      });
-      if (result.jobs.length > 0) {
-        const headers: Record<string, string> = {
-          "x-presque-job-ids": result.jobs.map((j) => j.id).join(","),
-        };
-        if (result.jobs[0]?.leaseToken !== undefined) {
-          headers["x-presque-lease-tokens"] = result.jobs.map((j) => j.leaseToken).join(",");
+    .on(
+      "GET",
+      batchPath,
+      async ({ res, params, query }) => {
+        const queue = params[0] as string;
+        onlyParams(query, ["batch_size", "lease", "wait"]);
+        const lease = secondsParamMs(query, "lease");
+        const result = await engine.fetch(queue, {
+          count: numberParam(query, "batch_size") ?? Math.min(defaultBatchSize, deps.maxBatchSize),
+          leaseMs: lease === undefined ? 0 : engine.validate.leaseMs(lease),
+          waitMs: secondsParamMs(query, "wait"),
+          signal: requestSignal(res, deps.shutdownSignal),
+        });
+        if (result.jobs.length > 0) {
+          const headers: Record<string, string> = {
+            "x-presque-job-ids": result.jobs.map((j) => j.id).join(","),
+          };
+          if (result.jobs[0]?.leaseToken !== undefined) {
+            headers["x-presque-lease-tokens"] = result.jobs.map((j) => j.leaseToken).join(",");
+          }
+          return sendText(res, 200, `[${result.jobs.map((j) => j.payload).join(",")}]`, headers);
         }
-        return sendText(res, 200, `[${result.jobs.map((j) => j.payload).join(",")}]`, headers);
-      }
-      if (result.stopped)
-        return sendError(res, new PresqueError("queue_stopped", `queue ${queue} is stopped`));
-      sendEmpty(res, 204);
-    });
+        if (result.stopped)
+          return sendError(res, new PresqueError("queue_stopped", `queue ${queue} is stopped`));
+        sendEmpty(res, 204);
+      },
+      { changesState: true },
+    );
 }

@@ -1,7 +1,7 @@
 import type { EnqueueOptions } from "../engine/types.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 import type { Request } from "./http-io.ts";
-import { numberParam } from "./query-params.ts";
+import { numberParam, onlyParams } from "./query-params.ts";
 import { parseDurationMs, parseTimeMs } from "./time-params.ts";
 
 const header = (req: Request, name: string) => {
@@ -14,7 +14,18 @@ const header = (req: Request, name: string) => {
  * epoch seconds), run_at and expires_at (RFC 3339), uniq (presque), max_attempts.
  * Headers: Idempotency-Key, traceparent.
  */
+export const enqueueParamNames = [
+  "priority",
+  "delay",
+  "delayed",
+  "run_at",
+  "expires_at",
+  "uniq",
+  "max_attempts",
+];
+
 export function enqueueParams(req: Request, query: URLSearchParams): EnqueueOptions {
+  onlyParams(query, enqueueParamNames);
   const delay = query.get("delay");
   const delayed = numberParam(query, "delayed");
   const runAt = query.get("run_at");

@@ -24,3 +24,13 @@ export function leaseTokenOf(req: Request, query: URLSearchParams): string {
   if (token === "") throw invalidArgument("lease token is missing: send X-Presque-Lease-Token or ?token=");
   return token;
 }
+
+/** Refuses a query parameter the route does not take: a typo (?priorty=5) must not pass unnoticed. */
+export function onlyParams(query: URLSearchParams, allowed: readonly string[]): void {
+  for (const name of query.keys()) {
+    if (!allowed.includes(name)) {
+      const takes = allowed.length > 0 ? `this route takes ${allowed.join(", ")}` : "this route takes none";
+      throw invalidArgument(`unknown query parameter ${JSON.stringify(name)}: ${takes}`);
+    }
+  }
+}

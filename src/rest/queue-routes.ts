@@ -2,7 +2,7 @@ import { PresqueError } from "../errors/presque-error.ts";
 import { enqueueParams } from "./enqueue-params.ts";
 import { readBody, sendEmpty, sendError, sendJson, sendText } from "./http-io.ts";
 import { jobEnvelopeJson, jobHeaders, jobPath } from "./job-json.ts";
-import { leaseTokenOf, secondsParamMs } from "./query-params.ts";
+import { leaseTokenOf, onlyParams, secondsParamMs } from "./query-params.ts";
 import { parseJsonBody } from "./raw-json.ts";
 import { type RestDeps, requestSignal } from "./rest-deps.ts";
 import type { RestContext, RestRouter } from "./router.ts";
@@ -30,20 +30,28 @@ export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
   router
     .on("POST", queuePath, enqueue(false))
     .on("PUT", queuePath, enqueue(true))
-    .on("GET", queuePath, async ({ res, params, query }) => {
-      const queue = params[0] as string;
-      const leaseMs = secondsParamMs(query, "lease") ?? 0;
-      const result = await engine.fetch(queue, {
-        leaseMs,
-        waitMs: secondsParamMs(query, "wait"),
-        signal: requestSignal(res, deps.shutdownSignal),
-      });
-      const job = result.jobs[0];
-      if (job) return sendText(res, 200, job.payload, jobHeaders(job));
-      if (result.stopped)
-        return sendError(res, new PresqueError("queue_stopped", `queue ${queue} is stopped`));
-      sendEmpty(res, 204);
-    })
+    .on(
+      "GET",
+      queuePath,
+      async ({ res, params, query }) => {
+        const queue = params[0] as string;
+        onlyParams(query, ["lease", "wait"]);
+        // no lease: presque's take-it-for-good fetch; a lease given must be a real one
+        const lease = secondsParamMs(query, "lease");
+        const leaseMs = lease === undefined ? 0 : engine.validate.leaseMs(lease);
+        const result = await engine.fetch(queue, {
+          leaseMs,
+          waitMs: secondsParamMs(query, "wait"),
+          signal: requestSignal(res, deps.shutdownSignal),
+        });
+        const job = result.jobs[0];
+        if (job) return sendText(res, 200, job.payload, jobHeaders(job));
+        if (result.stopped)
+          return sendError(res, new PresqueError("queue_stopped", `queue ${queue} is stopped`));
+        sendEmpty(res, 204);
+      },
+      { changesState: true },
+    )
     .on("DELETE", queuePath, async ({ res, params }) => {
       const queue = params[0] as string;
       sendJson(res, 200, { queue, purged: await engine.purge(queue) });
@@ -52,10 +60,12 @@ export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
       sendText(res, 200, jobEnvelopeJson(await engine.getJob(params[0] as string, params[1] as string)));
     })
     .on("DELETE", jobPathPattern, async ({ req, res, params, query }) => {
+      onlyParams(query, ["token"]);
       await engine.ack(params[0] as string, params[1] as string, leaseTokenOf(req, query));
       sendEmpty(res, 204);
     })
     .on("POST", /^\/q\/([^/]+)\/([^/]+)\/nack$/, async ({ req, res, params, query }) => {
+      onlyParams(query, ["token", "delay"]);
       const body = await readBody(req, deps.maxBodyBytes);
       const details = (body.trim() === "" ? {} : parseJsonBody(body)) as {
         error?: unknown;
@@ -84,6 +94,7 @@ export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
       sendText(res, 200, jobEnvelopeJson(await engine.getJob(params[0] as string, params[1] as string)));
     })
     .on("POST", /^\/q\/([^/]+)\/([^/]+)\/extend$/, async ({ req, res, params, query }) => {
+      onlyParams(query, ["token", "lease"]);
       const leaseMs = secondsParamMs(query, "lease") ?? "default";
       const job = await engine.extendLease(
         params[0] as string,

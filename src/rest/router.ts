@@ -15,10 +15,17 @@ type Method = "GET" | "POST" | "PUT" | "DELETE";
 interface Route {
   pattern: RegExp;
   methods: Partial<Record<Method, RestHandler>>;
+  /** A GET that takes jobs: HEAD must not run it (presque mapped HEAD to GET and lost jobs). */
+  getChangesState?: boolean;
+}
+
+export interface RouteOptions {
+  /** For GET routes that change state (fetching jobs): no HEAD for them. */
+  changesState?: boolean;
 }
 
 export interface RestRouter {
-  on(method: Method, pattern: RegExp, handler: RestHandler): RestRouter;
+  on(method: Method, pattern: RegExp, handler: RestHandler, options?: RouteOptions): RestRouter;
   /** Node request handler; answers unknown paths 404 and known paths with another method 405. */
   handle(req: Request, res: Response): void;
 }
@@ -27,13 +34,14 @@ export interface RestRouter {
 export function createRestRouter(onUnexpected: (error: unknown, req: Request) => void): RestRouter {
   const routes: Route[] = [];
   const router: RestRouter = {
-    on(method, pattern, handler) {
+    on(method, pattern, handler, options = {}) {
       let route = routes.find((r) => r.pattern.source === pattern.source);
       if (!route) {
         route = { pattern, methods: {} };
         routes.push(route);
       }
       route.methods[method] = handler;
+      if (method === "GET" && options.changesState) route.getChangesState = true;
       return router;
     },
     handle(req, res) {
@@ -49,7 +57,9 @@ export function createRestRouter(onUnexpected: (error: unknown, req: Request) =>
     for (const route of routes) {
       const match = route.pattern.exec(url.pathname);
       if (!match) continue;
-      const handler = route.methods[req.method as Method];
+      // HEAD answers like GET without a body (Node drops it), for the GETs that only read.
+      const isSafeHead = req.method === "HEAD" && route.methods.GET !== undefined && !route.getChangesState;
+      const handler = isSafeHead ? route.methods.GET : route.methods[req.method as Method];
       if (!handler) {
         const allow = Object.keys(route.methods).join(", ");
         sendError(

@@ -18,36 +18,41 @@ export interface ConsumerRestDeps extends RestDeps {
  * ?prefetch= jobs (default 1) are out unacked. Closing the connection gives the unacked ones back.
  */
 export function registerStreamRoutes(router: RestRouter, deps: ConsumerRestDeps): void {
-  router.on("GET", /^\/q\/([^/]+)\/stream$/, async ({ res, params, query }) => {
-    const signal = requestSignal(res, deps.shutdownSignal);
-    const events = deps.consumers.subscriptions.subscribe({
-      queues: [params[0] as string],
-      prefetch: numberParam(query, "prefetch") ?? 1,
-      leaseMs: secondsParamMs(query, "lease") ?? "default",
-      heartbeatMs: secondsParamMs(query, "heartbeat"),
-      signal,
-      shutdownSignal: deps.shutdownSignal,
-    });
-    // Bad parameters throw on the first step, while a JSON error status can still be sent.
-    const first = await events.next();
-    res.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-store",
-      "x-accel-buffering": "no", // nginx would otherwise hold events back
-    });
-    try {
-      if (!first.done) await send(res, sseEvent(first.value));
-      for await (const event of events) await send(res, sseEvent(event));
-    } catch (error) {
-      if (res.headersSent && !signal.aborted) throw error;
-      // Shutdown: say so, so clients reconnect elsewhere rather than think the stream is done.
-      if (deps.shutdownSignal.aborted) {
-        const message = JSON.stringify({ code: "unavailable", message: "server is shutting down" });
-        res.write(`event: error\ndata: ${message}\n\n`);
+  router.on(
+    "GET",
+    /^\/q\/([^/]+)\/stream$/,
+    async ({ res, params, query }) => {
+      const signal = requestSignal(res, deps.shutdownSignal);
+      const events = deps.consumers.subscriptions.subscribe({
+        queues: [params[0] as string],
+        prefetch: numberParam(query, "prefetch") ?? 1,
+        leaseMs: secondsParamMs(query, "lease") ?? "default",
+        heartbeatMs: secondsParamMs(query, "heartbeat"),
+        signal,
+        shutdownSignal: deps.shutdownSignal,
+      });
+      // Bad parameters throw on the first step, while a JSON error status can still be sent.
+      const first = await events.next();
+      res.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-store",
+        "x-accel-buffering": "no", // nginx would otherwise hold events back
+      });
+      try {
+        if (!first.done) await send(res, sseEvent(first.value));
+        for await (const event of events) await send(res, sseEvent(event));
+      } catch (error) {
+        if (res.headersSent && !signal.aborted) throw error;
+        // Shutdown: say so, so clients reconnect elsewhere rather than think the stream is done.
+        if (deps.shutdownSignal.aborted) {
+          const message = JSON.stringify({ code: "unavailable", message: "server is shutting down" });
+          res.write(`event: error\ndata: ${message}\n\n`);
+        }
       }
-    }
-    res.end();
-  });
+      res.end();
+    },
+    { changesState: true },
+  );
 }
 
 /** One event; a payload stored with line breaks is split over several data: lines, as SSE requires. */
