@@ -3,10 +3,10 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { defaultConfig } from "../src/config/config.ts";
 import { type OpenEngine, openEngine } from "../src/engine/open-engine.ts";
+import { redisClockPast } from "./support/redis-clock.ts";
 
 /** Two engines on one Redis and one prefix: what two presque processes sharing a Redis look like. */
 let processes: { redis: Redis; opened: OpenEngine }[];
-let redis: Redis;
 
 beforeAll(async () => {
   const prefix = `t${randomBytes(4).toString("hex")}`;
@@ -20,7 +20,6 @@ beforeAll(async () => {
       };
     }),
   );
-  redis = processes[0]?.redis as Redis;
 });
 afterAll(async () => {
   for (const { redis, opened } of processes) {
@@ -30,14 +29,6 @@ afterAll(async () => {
 });
 
 const engineOf = (i: number) => (processes[i % 2] as { opened: OpenEngine }).opened.engine;
-
-/** Resolves once the Redis clock has passed `ms`: leases are timed by Redis, not by Node. */
-async function redisClockPast(ms: number) {
-  for (;;) {
-    const [seconds, micros] = await redis.time();
-    if (Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) > ms) return;
-  }
-}
 
 describe("two presque processes on one Redis", () => {
   it("20 concurrent consumers receive each of 500 jobs exactly once", async () => {

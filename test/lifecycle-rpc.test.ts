@@ -49,22 +49,22 @@ describe("the job lifecycle over gRPC", () => {
 
   it("takes run_at, unique keys and idempotency keys like REST", async () => {
     const runAt = Date.now() + 3_600_000;
-    const { id } = await queue.enqueue({
+    const request = {
       queue: "rpc-opts",
       payload: text("later"),
       options: { runAt: timestampFromMs(runAt), uniqueKey: "u1", idempotencyKey: "i1" },
-    });
+    };
+    const { id } = await queue.enqueue(request);
     const { job } = await queue.getJob({ queue: "rpc-opts", id });
     expect(job?.state).toBe(JobState.DELAYED);
     expect(timestampDate(job?.dueAt ?? timestampFromMs(0)).getTime()).toBe(runAt);
     expect(job?.uniqueKey).toBe("u1");
 
-    const replay = await queue.enqueue({
-      queue: "rpc-opts",
-      payload: text("later"),
-      options: { idempotencyKey: "i1" },
-    });
-    expect(replay).toMatchObject({ id, duplicate: true });
+    expect(await queue.enqueue(request)).toMatchObject({ id, duplicate: true });
+    const reused = await queue
+      .enqueue({ ...request, payload: text("something else") })
+      .catch((e: unknown) => ConnectError.from(e));
+    expect((reused as ConnectError).code).toBe(Code.FailedPrecondition);
     const taken = await queue
       .enqueue({ queue: "rpc-opts", payload: text("again"), options: { uniqueKey: "u1" } })
       .catch((e: unknown) => ConnectError.from(e));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { curl, json } from "./support/curl.ts";
 import { useTestServer } from "./support/presque-server.ts";
+import { redisClockPast } from "./support/redis-clock.ts";
 
 const presque = useTestServer();
 
@@ -71,6 +72,19 @@ describe("Idempotency-Key", () => {
     expect(json(await curl(`${presque.url}/j/idem`))).toMatchObject({ ready: 1, enqueued: 1 });
   });
 
+  it("refuses a key reused for a different request with 422, adding nothing", async () => {
+    const send = (body: string) =>
+      curl("-X", "POST", `${presque.url}/q/idem-reuse`, "-H", "Idempotency-Key: k-1", "-d", body);
+    expect((await send('{"order":1}')).status).toBe(201);
+    const refused = await send('{"order":2}');
+    expect(refused.status).toBe(422);
+    expect(json(refused)).toEqual({
+      code: "failed_precondition",
+      message: "idempotency key k-1 was used for a different request; use a new key",
+    });
+    expect(json(await curl(`${presque.url}/j/idem-reuse`))).toMatchObject({ enqueued: 1 });
+  });
+
   it("a retried batch returns the first ids and adds nothing", async () => {
     const send = () =>
       curl(
@@ -126,18 +140,26 @@ describe("time", () => {
   });
 
   it("a job not started before its expires_at goes to dead letters instead of a consumer", async () => {
-    const past = new Date(Date.now() - 1000).toISOString();
+    const expiresAt = new Date(Date.now() + 300).toISOString();
     const created = json(
-      await curl("-X", "POST", `${presque.url}/q/expiring?expires_at=${past}`, "-d", '"stale"'),
+      await curl("-X", "POST", `${presque.url}/q/expiring?expires_at=${expiresAt}`, "-d", '"stale"'),
     ) as {
       id: string;
     };
     await curl("-X", "POST", `${presque.url}/q/expiring`, "-d", '"fresh"');
+    await redisClockPast(Date.parse(expiresAt));
     expect((await curl(`${presque.url}/q/expiring`)).body).toBe('"fresh"');
     expect(json(await curl(`${presque.url}/q/expiring/${created.id}`))).toMatchObject({
       state: "dead",
       dead_reason: "not started before its deadline",
     });
+  });
+
+  it("refuses an expires_at that is already past", async () => {
+    const past = new Date(Date.now() - 1000).toISOString();
+    const refused = await curl("-X", "POST", `${presque.url}/q/too-late?expires_at=${past}`, "-d", "1");
+    expect(refused.status).toBe(400);
+    expect(json(refused)).toEqual({ code: "invalid_argument", message: "expires_at is already past" });
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { PresqueError } from "../errors/presque-error.ts";
 import { checkLeaseReply, type EngineDeps, jobNotFound } from "./engine-deps.ts";
 import { parseFetchReply, parseJobHash } from "./job-replies.ts";
@@ -69,8 +70,16 @@ export function createJobOperations(deps: EngineDeps): JobOperations {
         traceparent: validate.traceparent(options.traceparent),
         idempotencyKey: validate.optionalKey(options.idempotencyKey, "idempotency key"),
         idempotencyMs: deps.idempotencyWindowMs,
+        idempotencyDigest: undefined as string | undefined,
         requeue: options.requeue === true || undefined,
       };
+      if (scriptOptions.idempotencyKey !== undefined) {
+        // what makes two requests "the same": the payloads and every option but the key itself
+        const { idempotencyKey: _key, idempotencyMs: _window, ...request } = scriptOptions;
+        scriptOptions.idempotencyDigest = createHash("sha256")
+          .update(JSON.stringify([payloads, request]))
+          .digest("base64");
+      }
       // The registry is best effort: the next enqueue adds the name again. Failing the request
       // here would make a client retry an enqueue that did happen.
       const [, reply] = await Promise.all([
@@ -84,6 +93,13 @@ export function createJobOperations(deps: EngineDeps): JobOperations {
           `job already exists: job ${values[0]} holds unique key ${options.unique}`,
         );
       }
+      if (status === "mismatch") {
+        throw new PresqueError(
+          "idempotency_mismatch",
+          `idempotency key ${options.idempotencyKey} was used for a different request; use a new key`,
+        );
+      }
+      if (status === "expired") throw new PresqueError("invalid_argument", "expires_at is already past");
       if (status === "full") {
         throw new PresqueError(
           "queue_full",

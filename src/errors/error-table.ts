@@ -25,6 +25,8 @@ export function wireError(kind: ErrorKind): WireError {
       return { code: Code.FailedPrecondition, httpStatus: 409 };
     case "already_exists": // presque's ?uniq=: a job with this key is queued or in flight
       return { code: Code.AlreadyExists, httpStatus: 409 };
+    case "idempotency_mismatch": // the same key for another request: a client bug, not a retry
+      return { code: Code.FailedPrecondition, httpStatus: 422 };
     case "queue_full": // the queue's max_length: retry later
       return { code: Code.ResourceExhausted, httpStatus: 429 };
     case "not_delayed":

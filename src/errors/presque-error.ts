@@ -7,6 +7,7 @@ export type ErrorKind =
   | "method_not_allowed"
   | "stale_lease"
   | "already_exists"
+  | "idempotency_mismatch"
   | "queue_full"
   | "queue_stopped"
   | "not_delayed"

@@ -3,15 +3,18 @@
   KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
 
   ARGV[6]  options (JSON): priority, delayMs, runAtMs, maxAttempts, expiresAtMs, unique,
-           traceparent, requeue, idempotencyKey, idempotencyMs
+           traceparent, requeue, idempotencyKey, idempotencyMs, idempotencyDigest (a hash of
+           the request, so a key reused for another request is refused)
   ARGV[7..] payloads, JSON text as received
 
   Returns:
     { "ok", id... }         the new ids, in payload order
     { "duplicate", id... }  the idempotency key was seen within its window: the first request's
                             ids; nothing was added
+    { "mismatch" }          the idempotency key was used for a different request; nothing added
     { "exists", id }        the unique key is held by that queued or leased job; nothing added
     { "full", length }      the queue holds maxLength waiting jobs; nothing added
+    { "expired" }           expiresAtMs is already past; nothing added
 ]]
 -- @include "queue"
 -- @include "now"
@@ -27,10 +30,16 @@ local function reply(status, values)
   return out
 end
 
+local now = nowMs()
 if o.idempotencyKey then
   local seen = redis.call('GET', Q.idemPrefix .. o.idempotencyKey)
-  if seen then return reply('duplicate', cjson.decode(seen)) end
+  if seen then
+    local first = cjson.decode(seen)
+    if first.digest ~= o.idempotencyDigest then return { 'mismatch' } end
+    return reply('duplicate', first.ids)
+  end
 end
+if o.expiresAtMs and o.expiresAtMs <= now then return { 'expired' } end
 if o.unique then
   local holder = redis.call('HGET', Q.unique, o.unique)
   if holder then return { 'exists', holder } end
@@ -41,8 +50,9 @@ if maxLength > 0 then
   if waiting + #payloads > maxLength then return { 'full', waiting } end
 end
 
-local ids = addJobs(payloads, o, nowMs())
+local ids = addJobs(payloads, o, now)
 if o.idempotencyKey then
-  redis.call('SET', Q.idemPrefix .. o.idempotencyKey, cjson.encode(ids), 'PX', o.idempotencyMs)
+  local first = cjson.encode({ ids = ids, digest = o.idempotencyDigest })
+  redis.call('SET', Q.idemPrefix .. o.idempotencyKey, first, 'PX', o.idempotencyMs)
 end
 return reply('ok', ids)
