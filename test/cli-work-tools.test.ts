@@ -47,8 +47,8 @@ describe("presque push, pop and stats", () => {
     await presque("push", "cli-stats", "1");
     await presque("push", "cli-stats", "2");
     const table = (await presque("stats", "cli-stats")).stdout.split("\n");
-    expect(table[0]).toMatch(/^queue\s+ready\s+delayed\s+in_flight\s+processed\s+failed\s+state$/);
-    expect(table[1]).toMatch(/^cli-stats\s+2\s+0\s+0\s+0\s+0\s+started$/);
+    expect(table[0]).toMatch(/^queue\s+ready\s+delayed\s+in_flight\s+dead\s+processed\s+failed\s+state$/);
+    expect(table[1]).toMatch(/^cli-stats\s+2\s+0\s+0\s+0\s+0\s+0\s+started$/);
     expect(JSON.parse((await presque("stats", "--json")).stdout).queues).toContainEqual(
       expect.objectContaining({ queue: "cli-stats", ready: 2 }),
     );

@@ -116,6 +116,12 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
     await expectNothingStored("foo");
   });
 
+  it("headers too large for the server, before any route runs", async () => {
+    const answer = await curl("-H", `x-padding: ${"x".repeat(20_000)}`, `${presque.url}/status`);
+    expect(answer.status).toBe(431);
+    expect(json(answer)).toEqual({ code: "resource_exhausted", message: "request headers are too large" });
+  });
+
   it("a path that is no route", async () => {
     const answer = await curl(`${presque.url}/nowhere`);
     expect(answer.status).toBe(404);

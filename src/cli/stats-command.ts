@@ -3,7 +3,7 @@ import { createRestClient, queuePath } from "./rest-client.ts";
 
 const usage = `Usage: presque stats [queue] [--json] [--url URL]
 
-Counts per queue: ready, delayed, in flight, processed, failed.
+Counts per queue: ready, delayed, in flight, dead, processed, failed.
 `;
 
 interface QueueInfoJson {
@@ -11,12 +11,13 @@ interface QueueInfoJson {
   ready: number;
   delayed: number;
   in_flight: number;
+  dead: number;
   processed: number;
   failed: number;
   stopped: boolean;
 }
 
-const columns = ["queue", "ready", "delayed", "in_flight", "processed", "failed", "state"] as const;
+const columns = ["queue", "ready", "delayed", "in_flight", "dead", "processed", "failed", "state"] as const;
 
 export async function runStats(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({

@@ -30,6 +30,20 @@ export function createOnePortServer(
 ): OnePortServer {
   const h1 = http.createServer({ maxHeaderSize: options.maxHeaderBytes }, handler);
   const h2 = http2.createServer({}, handler);
+  // Requests Node refuses before any handler runs (headers too large, not HTTP) still get the
+  // JSON error shape every other error has.
+  h1.on("clientError", (error: NodeJS.ErrnoException, socket: net.Socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+    const body = JSON.stringify({
+      code: tooLarge ? "resource_exhausted" : "invalid_argument",
+      message: tooLarge ? "request headers are too large" : "malformed HTTP request",
+    });
+    const status = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
+    socket.end(
+      `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (session) => {
