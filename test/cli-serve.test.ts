@@ -1,8 +1,11 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import http2 from "node:http2";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { setTimeout as delay } from "node:timers/promises";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { curl, json } from "./support/curl.ts";
@@ -105,6 +108,39 @@ describe("presque serve", () => {
       expect(presque.logs.join("\n")).toContain("a Redis restart loses every job");
     } finally {
       await presque.terminate();
+    }
+  });
+
+  it("shuts down when the wrapper that started it dies (npx does not pass SIGTERM on)", async () => {
+    const wrapper = spawn(
+      "sh",
+      ["-c", `"${process.execPath}" "${bin}" serve --host 127.0.0.1 --port 0 & echo $!; wait`],
+      {
+        env: { ...process.env, REDIS_URL: inject("redisUrl"), PRESQUE_PREFIX: `cli-orphan-${process.pid}` },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const [pidLine] = (await once(
+      createInterface({ input: wrapper.stdout as NodeJS.ReadableStream }),
+      "line",
+    )) as [string];
+    const stderr = createInterface({ input: wrapper.stderr as NodeJS.ReadableStream });
+    for await (const line of stderr) if (line.includes("listening")) break;
+    const pid = Number(pidLine);
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      wrapper.kill("SIGKILL");
+      // Nothing tells us the orphan is gone: watch its pid until it is.
+      while (alive()) await delay(20);
+    } finally {
+      if (alive()) process.kill(pid, "SIGKILL");
     }
   });
 

@@ -1,6 +1,7 @@
 import { ConnectError } from "@connectrpc/connect";
 import { CliError } from "./cli-error.ts";
 import { runExport } from "./export-command.ts";
+import { stopWhenOrphaned } from "./parent-watch.ts";
 import { runImport } from "./import-command.ts";
 import { runPop } from "./pop-command.ts";
 import { runPush } from "./push-command.ts";
@@ -36,6 +37,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
 
 const [command, ...rest] = process.argv.slice(2);
 const run = command === undefined ? undefined : commands[command];
+if (command === "serve" || command === "work") stopWhenOrphaned();
 if (run) {
   try {
     await run(rest);
