@@ -1,8 +1,8 @@
 import { ConnectError } from "@connectrpc/connect";
 import { CliError } from "./cli-error.ts";
 import { runExport } from "./export-command.ts";
-import { stopWhenOrphaned } from "./parent-watch.ts";
 import { runImport } from "./import-command.ts";
+import { stopWhenOrphaned } from "./parent-watch.ts";
 import { runPop } from "./pop-command.ts";
 import { runPush } from "./push-command.ts";
 import { runServe } from "./serve-command.ts";
