@@ -56,7 +56,6 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
       buildHandler({
         engine: opened.engine,
         limits: config.limits,
-        defaultLeaseMs: config.defaultLeaseSeconds * 1000,
         log,
         shutdownSignal: shutdown.signal,
         monitoring: createMonitoring(opened),

@@ -6,7 +6,6 @@ export interface RestDeps {
   engine: Engine;
   maxBodyBytes: number;
   maxBatchSize: number;
-  defaultLeaseMs: number;
   /** Aborted when the server shuts down, so long polls end at once. */
   shutdownSignal: AbortSignal;
 }

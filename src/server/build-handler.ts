@@ -17,7 +17,6 @@ import { rpcRoutes } from "../rpc/rpc-routes.ts";
 export interface HandlerDeps {
   engine: Engine;
   limits: Limits;
-  defaultLeaseMs: number;
   log: Logger;
   /** Aborting it ends long polls and streams (clients see "unavailable"). */
   shutdownSignal: AbortSignal;
@@ -32,26 +31,19 @@ export interface HandlerDeps {
  * the REST routes and pages as the adapter's fallback for every other path.
  */
 export function buildHandler(deps: HandlerDeps) {
-  const { limits, log, shutdownSignal, defaultLeaseMs, monitoring } = deps;
+  const { limits, log, shutdownSignal, monitoring } = deps;
   const { consumers } = deps;
   // Acks through any edge return credit to the subscription that was sent the job.
   const engine = consumers.subscriptions.observe(withAckLatency(deps.engine, monitoring.metrics));
-  const consumerRestDeps = {
+  const restDeps = {
     engine,
-    consumers,
     maxBodyBytes: limits.maxBodyBytes,
     maxBatchSize: limits.maxBatchSize,
-    defaultLeaseMs,
     shutdownSignal,
   };
+  const consumerRestDeps = { ...restDeps, consumers };
   const rest = createRestRoutes(
-    {
-      engine,
-      maxBodyBytes: limits.maxBodyBytes,
-      maxBatchSize: limits.maxBatchSize,
-      defaultLeaseMs,
-      shutdownSignal,
-    },
+    restDeps,
     (error, req) => log.error("unexpected error", { error, method: req.method, url: req.url }),
     [
       (router) => registerOperatorRoutes(router, monitoring),
