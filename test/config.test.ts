@@ -57,6 +57,7 @@ reaper_interval_ms: 250
 shutdown_grace_ms: 0
 idempotency_window_seconds: 3600
 strict: true
+log_requests: false
 `);
     expect(loadConfig({ file, env: {} })).toEqual({
       host: "127.0.0.1",
@@ -76,6 +77,7 @@ strict: true
       shutdownGraceMs: 0,
       idempotencyWindowSeconds: 3600,
       strict: true,
+      logRequests: false,
     });
   });
 

@@ -64,3 +64,27 @@ describe("request ids and request logs", () => {
     });
   });
 });
+
+describe("log_requests: false", () => {
+  it("keeps the request id header but writes no request lines", async () => {
+    const quietLines: Record<string, unknown>[] = [];
+    const quiet = await startPresque(
+      {
+        ...defaultConfig,
+        host: "127.0.0.1",
+        port: 0,
+        redis: { url: inject("redisUrl") },
+        prefix: `t${randomBytes(4).toString("hex")}`,
+        logRequests: false,
+      },
+      createJsonLogger((line) => quietLines.push(JSON.parse(line) as Record<string, unknown>)),
+    );
+    try {
+      const answer = await curl(`http://127.0.0.1:${quiet.port}/healthz`, "-H", "x-request-id: quiet-1");
+      expect(answer.headers["x-request-id"]).toBe("quiet-1");
+      expect(quietLines.filter((line) => line.msg === "request")).toEqual([]);
+    } finally {
+      await quiet.stop();
+    }
+  });
+});

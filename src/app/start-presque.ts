@@ -57,6 +57,7 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
         engine: opened.engine,
         limits: config.limits,
         log,
+        logRequests: config.logRequests,
         shutdownSignal: shutdown.signal,
         monitoring: createMonitoring(opened),
         consumers: openConsumers(opened, (error) => log.error("subscription failed", { error })),

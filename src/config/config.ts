@@ -15,6 +15,8 @@ export interface PresqueConfig {
   defaultLeaseSeconds: number;
   /** How long an enqueue's idempotency key is remembered (a retry within it adds nothing). */
   idempotencyWindowSeconds: number;
+  /** One log line per request (method, path, status, duration, request id). */
+  logRequests: boolean;
   /** Refuse to start when Redis may silently lose jobs (eviction policy, no persistence). */
   strict: boolean;
   /** Longest the reaper waits between passes (it wakes sooner when something falls due). */
@@ -62,6 +64,7 @@ export const defaultConfig: PresqueConfig = {
   defaultLeaseSeconds: 30,
   idempotencyWindowSeconds: 24 * 60 * 60,
   strict: false,
+  logRequests: true,
   reaperIntervalMs: 100,
   shutdownGraceMs: 10_000,
 };

@@ -27,6 +27,9 @@ import { showValue } from "./value-parsers.ts";
  *   default_lease_seconds: 30    # PRESQUE_DEFAULT_LEASE_SECONDS
  *   reaper_interval_ms: 100      # PRESQUE_REAPER_INTERVAL_MS
  *   shutdown_grace_ms: 10000     # PRESQUE_SHUTDOWN_GRACE_MS
+ *   idempotency_window_seconds: 86400  # PRESQUE_IDEMPOTENCY_WINDOW_SECONDS
+ *   strict: false                # PRESQUE_STRICT, --strict
+ *   log_requests: true           # PRESQUE_LOG_REQUESTS: one log line per request
  *
  * An empty environment variable counts as unset.
  */

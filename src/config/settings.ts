@@ -97,6 +97,12 @@ export const settings: readonly Setting[] = [
     field: "idempotencyWindowSeconds",
   },
   {
+    key: "log_requests",
+    env: "PRESQUE_LOG_REQUESTS",
+    value: boolean,
+    field: "logRequests",
+  },
+  {
     key: "strict",
     env: "PRESQUE_STRICT",
     flag: "strict",

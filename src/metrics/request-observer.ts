@@ -26,7 +26,11 @@ function requestIdOf(req: Request): string {
  */
 export function observeRequests(
   handler: Handler,
-  { log, metrics }: { log: Logger; metrics: Pick<PresqueMetrics, "observeRequest"> },
+  {
+    log,
+    metrics,
+    logRequests = true,
+  }: { log: Logger; metrics: Pick<PresqueMetrics, "observeRequest">; logRequests?: boolean },
 ): Handler {
   return (req, res) => {
     const started = process.hrtime.bigint();
@@ -42,13 +46,14 @@ export function observeRequests(
       // A response the client abandoned never got a status of its own.
       const status = res.writableFinished ? res.statusCode : 499;
       metrics.observeRequest({ route: routeLabel(path, status), method, status }, seconds);
-      log.info("request", {
-        requestId,
-        method,
-        path,
-        status,
-        durationMs: Math.round(seconds * 1e6) / 1e3,
-      });
+      if (logRequests)
+        log.info("request", {
+          requestId,
+          method,
+          path,
+          status,
+          durationMs: Math.round(seconds * 1e6) / 1e3,
+        });
     };
     res.once("finish", finish);
     res.once("close", finish);

@@ -18,6 +18,8 @@ export interface HandlerDeps {
   engine: Engine;
   limits: Limits;
   log: Logger;
+  /** One log line per request. */
+  logRequests: boolean;
   /** Aborting it ends long polls and streams (clients see "unavailable"). */
   shutdownSignal: AbortSignal;
   /** Dashboard, metrics, health and stats (src/metrics/monitoring.ts). */
@@ -64,5 +66,5 @@ export function buildHandler(deps: HandlerDeps) {
       createErrorInterceptor((error, procedure) => log.error("unexpected error", { error, procedure })),
     ],
   });
-  return observeRequests(handler, { log, metrics: monitoring.metrics });
+  return observeRequests(handler, { log, metrics: monitoring.metrics, logRequests: deps.logRequests });
 }
