@@ -87,6 +87,29 @@ describe("two presque processes on one Redis", () => {
   });
 });
 
+describe("waking idle consumers", () => {
+  it("a burst of 5 jobs reaches 5 of 20 idle long polls across two processes, each job once", async () => {
+    const stop = new AbortController();
+    const polls = Array.from({ length: 20 }, (_, i) =>
+      engineOf(i).fetch("burst", { leaseMs: 60_000, waitMs: 20_000, signal: stop.signal }),
+    );
+    // One enqueue, one wake per process: the woken consumers pass it on while they find jobs.
+    await engineOf(0).enqueue("burst", ["1", "2", "3", "4", "5"]);
+    const delivered: string[] = [];
+    await new Promise<void>((resolve) => {
+      for (const poll of polls) {
+        void poll.then(({ jobs }) => {
+          delivered.push(...jobs.map((job) => job.payload));
+          if (delivered.length === 5) resolve();
+        });
+      }
+    });
+    stop.abort();
+    await Promise.all(polls);
+    expect(delivered.sort()).toEqual(["1", "2", "3", "4", "5"]);
+  });
+});
+
 describe("delays and priorities", () => {
   it("delayed jobs become ready in due order, fetched without waiting for a reaper", async () => {
     const engine = engineOf(0);

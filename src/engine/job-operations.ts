@@ -119,15 +119,24 @@ export function createJobOperations(deps: EngineDeps): JobOperations {
       const waitMs = validate.waitMs(options.waitMs ?? 0);
       if (waitMs === 0) return fetchOnce(queue, count, leaseMs);
       const deadline = Date.now() + waitMs;
+      // true while this call owns a wake (see WakeHub): its next fetch decides whether to pass it on
+      let woken = false;
       for (;;) {
         // A client gone (or a shutdown) must not take a job it can no longer receive.
-        if (options.signal?.aborted) return { jobs: [], stopped: false };
+        if (options.signal?.aborted) {
+          if (woken) wakeHub.passOn(queue);
+          return { jobs: [], stopped: false };
+        }
         const waiter = wakeHub.register(queue);
         try {
-          const result = await fetchOnce(queue, count, leaseMs);
+          const result = await fetchOnce(queue, count, leaseMs).catch((error: unknown) => {
+            if (woken) wakeHub.passOn(queue);
+            throw error;
+          });
+          if (woken && result.jobs.length > 0) wakeHub.passOn(queue);
           const remaining = deadline - Date.now();
           if (result.jobs.length > 0 || remaining <= 0) return result;
-          await waiter.wait(remaining, options.signal);
+          woken = (await waiter.wait(remaining, options.signal)) === "woken";
         } finally {
           waiter.cancel();
         }

@@ -85,6 +85,13 @@ export async function* runSubscription(
     });
   };
 
+  // Queues whose wake this subscription owns (see WakeHub): its next fetch decides whether to
+  // pass each on; whatever it cannot fetch now goes on to the next waiter at once.
+  let woken: string[] = [];
+  const passOnWakes = () => {
+    for (const queue of woken) wakeHub.passOn(queue);
+    woken = [];
+  };
   try {
     // Connect sends the response headers with the first message only, so say hello at once.
     yield { type: "subscribed", subscriptionId: randomUUID(), prefetch, leaseMs, heartbeatMs };
@@ -99,16 +106,22 @@ export async function* runSubscription(
       }
       const free = prefetch - ledger.size;
       if (free <= 0) {
+        passOnWakes(); // no credit to fetch with: another consumer may
         await ledger.waitForCredit(quietMs, signal);
         continue;
       }
       const waiters = queues.map((queue) => wakeHub.register(queue));
-      const jobs = await fetchInOrder(free).catch((error: unknown) => {
+      let jobs: JobView[];
+      try {
+        jobs = await fetchInOrder(free);
+      } catch (error) {
         for (const waiter of waiters) waiter.cancel();
         throw error;
-      });
+      }
+      if (jobs.length > 0) passOnWakes();
+      else woken = [];
       if (jobs.length === 0) {
-        await waitForAny(waiters, quietMs, signal);
+        woken = await waitForAny(queues, waiters, quietMs, signal);
         continue;
       }
       for (const waiter of waiters) waiter.cancel();
@@ -121,6 +134,7 @@ export async function* runSubscription(
     }
     signal.throwIfAborted();
   } finally {
+    passOnWakes();
     for (const lease of ledger.list()) deps.holders.forget(ledger, lease.queue, lease.id);
     if (!options.shutdownSignal.aborted && ledger.size > 0) {
       await leases.release(ledger.list()).catch(deps.onError);
@@ -142,9 +156,20 @@ function checkOptions(engine: Engine, options: SubscribeOptions) {
 }
 
 /** Waits until any of the queues is woken; the other waiters are cancelled. */
-async function waitForAny(waiters: Waiter[], timeoutMs: number, signal: AbortSignal): Promise<void> {
+/** Waits for a wake of any of the queues; resolves with those this subscription now owns. */
+async function waitForAny(
+  queues: string[],
+  waiters: Waiter[],
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<string[]> {
   const round = new AbortController();
   const either = AbortSignal.any([signal, round.signal]);
-  await Promise.race(waiters.map((waiter) => waiter.wait(timeoutMs, either)));
+  const outcomes = waiters.map((waiter) => waiter.wait(timeoutMs, either));
+  await Promise.race(outcomes);
   round.abort();
+  const settled = await Promise.all(outcomes);
+  // cancelling hands on any wake a waiter was picked for but did not report
+  for (const waiter of waiters) waiter.cancel();
+  return queues.filter((_, i) => settled[i] === "woken");
 }

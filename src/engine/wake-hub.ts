@@ -1,10 +1,16 @@
 import type { Redis } from "ioredis";
 
+export type WaitOutcome = "woken" | "timeout" | "aborted";
+
 /** A consumer waiting for a queue to get work. */
 export interface Waiter {
-  /** Resolves on a wake for the queue, when timeoutMs passes, or when the signal aborts. */
-  wait(timeoutMs: number, signal?: AbortSignal): Promise<void>;
-  /** Forgets the waiter without waiting. */
+  /**
+   * Resolves "woken" when this waiter was picked for a wake, else "timeout" or "aborted". A caller
+   * told "woken" owns the wake: after its next fetch it must call WakeHub.passOn when that fetch
+   * took jobs (more may be ready) or failed, and not when it found nothing.
+   */
+  wait(timeoutMs: number, signal?: AbortSignal): Promise<WaitOutcome>;
+  /** Forgets the waiter. A wake it was picked for but never reported as "woken" goes to the next one. */
   cancel(): void;
 }
 
@@ -14,66 +20,89 @@ export interface WakeHub {
    * arrives between the failed fetch and the wait is kept, so no job is missed.
    */
   register(queue: string): Waiter;
+  /** Wakes the next waiter of the queue (see Waiter.wait). */
+  passOn(queue: string): void;
   close(): Promise<void>;
 }
 
+interface Entry {
+  picked: boolean;
+  /** The owner learnt it was woken (wait returned "woken"), so passing on is its job. */
+  observed: boolean;
+  fire?: () => void;
+}
+
 /**
- * Long-poll without polling: scripts PUBLISH the queue name on the wake channel when a queue's
- * ready set goes from empty to non-empty; every presque process subscribes once and wakes all of
- * its waiters for that queue, which then race to fetch. Waiters that lose go back to waiting.
+ * Long-poll without polling. Scripts PUBLISH the queue name on the wake channel when a queue's
+ * ready set goes from empty to non-empty; every presque process subscribes once. A wake goes to
+ * one waiter (the longest waiting), not to all: with hundreds of idle consumers, waking them all
+ * would cost hundreds of fetches per job. The woken consumer fetches and, when it took jobs,
+ * passes the wake on, so a burst is drained by a chain of consumers and the chain stops at the
+ * first one that finds the queue empty. Each process runs its own chain.
  */
 export async function createWakeHub(subscriber: Redis, channel: string): Promise<WakeHub> {
-  const waiting = new Map<string, Set<() => void>>();
-  subscriber.on("message", (_channel: string, queue: string) => {
-    const wakes = waiting.get(queue);
-    if (!wakes) return;
-    waiting.delete(queue);
-    for (const wake of wakes) wake();
-  });
+  const waiting = new Map<string, Set<Entry>>();
+
+  const wakeNext = (queue: string) => {
+    for (const entry of waiting.get(queue) ?? []) {
+      if (entry.picked) continue;
+      entry.picked = true;
+      entry.fire?.();
+      return;
+    }
+  };
+
+  subscriber.on("message", (_channel: string, queue: string) => wakeNext(queue));
   await subscriber.subscribe(channel);
 
   return {
     register(queue) {
-      let woken = false;
-      let onWake: (() => void) | undefined;
-      const wake = () => {
-        woken = true;
-        onWake?.();
-      };
+      const entry: Entry = { picked: false, observed: false };
       let set = waiting.get(queue);
       if (!set) {
         set = new Set();
         waiting.set(queue, set);
       }
-      set.add(wake);
-      const cancel = () => {
+      set.add(entry);
+      const forget = () => {
         const current = waiting.get(queue);
-        current?.delete(wake);
+        current?.delete(entry);
         if (current?.size === 0) waiting.delete(queue);
       };
       return {
-        cancel,
         wait(timeoutMs, signal) {
-          if (woken || signal?.aborted || timeoutMs <= 0) {
-            cancel();
-            return Promise.resolve();
+          if (entry.picked) {
+            entry.observed = true;
+            return Promise.resolve("woken");
           }
-          return new Promise<void>((resolve) => {
-            const done = () => {
+          if (signal?.aborted) return Promise.resolve("aborted");
+          if (timeoutMs <= 0) return Promise.resolve("timeout");
+          return new Promise<WaitOutcome>((resolve) => {
+            const settle = (outcome: WaitOutcome) => {
               clearTimeout(timer);
-              signal?.removeEventListener("abort", done);
-              cancel();
-              resolve();
+              signal?.removeEventListener("abort", onAbort);
+              entry.fire = undefined;
+              if (outcome === "woken") entry.observed = true;
+              resolve(outcome);
             };
-            const timer = setTimeout(done, timeoutMs);
-            signal?.addEventListener("abort", done, { once: true });
-            onWake = done;
+            const onAbort = () => settle("aborted");
+            const timer = setTimeout(() => settle("timeout"), timeoutMs);
+            signal?.addEventListener("abort", onAbort, { once: true });
+            entry.fire = () => settle("woken");
           });
+        },
+        cancel() {
+          forget();
+          if (entry.picked && !entry.observed) {
+            entry.observed = true;
+            wakeNext(queue);
+          }
         },
       };
     },
+    passOn: wakeNext,
     async close() {
-      for (const wakes of waiting.values()) for (const wake of wakes) wake();
+      for (const set of waiting.values()) for (const entry of set) entry.fire?.();
       waiting.clear();
       subscriber.disconnect();
     },
