@@ -136,3 +136,31 @@ describe("DELETE /q/:queue", () => {
     expect(json(await curl(`${presque.url}/j/purge`))).toMatchObject({ ready: 0, delayed: 0, in_flight: 0 });
   });
 });
+
+describe("DELETE /control/:queue", () => {
+  it("deletes a queue and everything of it, and forgets its name; ids are not reused", async () => {
+    const url = presque.url;
+    await curl("-X", "POST", `${url}/control/doomed/settings`, "-d", '{"max_attempts":1}');
+    await curl("-X", "POST", `${url}/qb/doomed`, "-d", '{"jobs":[1,2,3]}');
+    await curl("-X", "POST", `${url}/q/doomed?delay=1h`, "-d", "4");
+    const leased = await curl(`${url}/q/doomed?lease=60`);
+    const [id, token] = [leased.headers["x-presque-job-id"], leased.headers["x-presque-lease-token"]];
+    await curl("-X", "POST", `${url}/q/doomed/${id}/nack?token=${token}`, "-d", '{"error":"x"}'); // dead
+    await curl("-X", "PUT", `${url}/schedules/doomed/hourly`, "-d", '{"cron":"0 * * * *","payload":1}');
+
+    expect(json(await curl("-X", "DELETE", `${url}/control/doomed`))).toEqual({
+      queue: "doomed",
+      deleted: true,
+    });
+    expect((json(await curl(`${url}/status`)) as { queues: string[] }).queues).not.toContain("doomed");
+    expect(json(await curl(`${url}/j/doomed`))).toMatchObject({ ready: 0, delayed: 0, dead: 0, enqueued: 0 });
+    expect((json(await curl(`${url}/schedules/doomed`)) as { schedules: unknown[] }).schedules).toEqual([]);
+    expect(json(await curl(`${url}/control/doomed/settings`))).toMatchObject({
+      settings: { max_attempts: 10 },
+    });
+
+    const again = json(await curl("-X", "POST", `${url}/q/doomed`, "-d", "5")) as { id: string };
+    expect(Number(again.id)).toBe(5);
+    expect((json(await curl(`${url}/status`)) as { queues: string[] }).queues).toContain("doomed");
+  });
+});

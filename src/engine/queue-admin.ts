@@ -6,6 +6,11 @@ export interface QueueAdmin {
   /** Removes every ready, delayed and leased job; resolves with how many. */
   purge(queue: string): Promise<number>;
   setStopped(queue: string, stopped: boolean): Promise<void>;
+  /**
+   * Deletes the queue and everything of it (jobs in every state, dead letters, counters, settings,
+   * schedules) and forgets its name. A later enqueue creates it anew; job ids are never reused.
+   */
+  deleteQueue(queue: string): Promise<void>;
   queueInfo(queue: string): Promise<QueueInfo>;
   listQueues(): Promise<string[]>;
   getSettings(queue: string): Promise<QueueSettings>;
@@ -24,6 +29,15 @@ export function createQueueAdmin(deps: EngineDeps): QueueAdmin {
         purged += removed;
         if (remaining === 0 || removed === 0) return purged;
       }
+    },
+
+    async deleteQueue(queue) {
+      validate.queueName(queue);
+      const q = keys.queue(queue);
+      while (Number(await scripts.run("dropQueue", queue, [1000], [q.schedules, q.scheduleDue])) > 0) {
+        // each call removes up to 1000 jobs per set, so Redis is never blocked for long
+      }
+      await registry.remove(queue);
     },
 
     async setStopped(queue, stopped) {

@@ -6,23 +6,34 @@ import type { Redis } from "ioredis";
  * It is kept out of the enqueue script because it is not in the queue's cluster slot.
  */
 export interface QueueRegistry {
-  /** Adds the name unless this process already knows it; runs alongside the enqueue itself. */
+  /** Adds the name unless this process added it lately; runs alongside the enqueue itself. */
   ensure(name: string): Promise<unknown>;
   list(): Promise<string[]>;
+  /** Forgets a deleted queue's name. */
+  remove(name: string): Promise<unknown>;
 }
 
+/**
+ * A process remembers the names it added for a minute only: when another process deletes a
+ * queue, a later enqueue here adds the name back within that minute.
+ */
+const rememberMs = 60_000;
+
 export function createQueueRegistry(redis: Redis, key: string): QueueRegistry {
-  const known = new Set<string>();
+  const addedAt = new Map<string, number>();
   return {
     async ensure(name) {
-      if (known.has(name)) return;
+      const at = addedAt.get(name);
+      if (at !== undefined && Date.now() - at < rememberMs) return;
       await redis.sadd(key, name);
-      known.add(name);
+      addedAt.set(name, Date.now());
     },
     async list() {
-      const names = await redis.smembers(key);
-      for (const name of names) known.add(name);
-      return names.sort();
+      return (await redis.smembers(key)).sort();
+    },
+    async remove(name) {
+      addedAt.delete(name);
+      await redis.srem(key, name);
     },
   };
 }

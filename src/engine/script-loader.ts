@@ -22,6 +22,7 @@ export type ScriptName =
   | "redriveDead"
   | "deleteDead"
   | "promoteJob"
+  | "dropQueue"
   | "fireSchedule"
   | "putSchedule"
   | "deleteSchedule";

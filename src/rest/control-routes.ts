@@ -31,6 +31,11 @@ export function registerControlRoutes(router: RestRouter, deps: RestDeps): void 
       await engine.setStopped(queue, status === "stop");
       sendJson(res, 200, { ...answer(queue, status === "stop"), response: "updated" });
     })
+    .on("DELETE", controlPath, async ({ res, params }) => {
+      const queue = params[0] as string;
+      await engine.deleteQueue(queue);
+      sendJson(res, 200, { queue, deleted: true });
+    })
     .on("GET", settingsPath, async ({ res, params }) => {
       const queue = params[0] as string;
       sendJson(res, 200, { queue, settings: settingsJson(await engine.getSettings(queue)) });

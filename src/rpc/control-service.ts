@@ -21,6 +21,10 @@ export function createControlService({ engine }: { engine: Engine }): ServiceImp
     async purgeQueue(req) {
       return { purged: BigInt(await engine.purge(req.queue)) };
     },
+    async deleteQueue(req) {
+      await engine.deleteQueue(req.queue);
+      return {};
+    },
     async getQueueSettings(req) {
       return { settings: toSettingsMessage(await engine.getSettings(req.queue)) };
     },

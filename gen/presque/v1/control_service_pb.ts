@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file presque/v1/control_service.proto.
  */
 export const file_presque_v1_control_service: GenFile = /*@__PURE__*/
-  fileDesc("CiBwcmVzcXVlL3YxL2NvbnRyb2xfc2VydmljZS5wcm90bxIKcHJlc3F1ZS52MSKdBAoNUXVldWVTZXR0aW5ncxIXCgptYXhfbGVuZ3RoGAEgASgNSACIAQESIgoVZGVmYXVsdF9sZWFzZV9zZWNvbmRzGAIgASgBSAGIAQESGQoMbWF4X2F0dGVtcHRzGAMgASgNSAKIAQESFAoHYmFja29mZhgEIAEoCUgDiAEBEiEKFGJhY2tvZmZfYmFzZV9zZWNvbmRzGAUgASgBSASIAQESIAoTYmFja29mZl9tYXhfc2Vjb25kcxgGIAEoAUgFiAEBEiEKFGtlZXBfY29tcGxldGVkX2NvdW50GAcgASgNSAaIAQESIwoWa2VlcF9jb21wbGV0ZWRfc2Vjb25kcxgIIAEoAUgHiAEBEhwKD2tlZXBfZGVhZF9jb3VudBgJIAEoDUgIiAEBEh4KEWtlZXBfZGVhZF9zZWNvbmRzGAogASgBSAmIAQFCDQoLX21heF9sZW5ndGhCGAoWX2RlZmF1bHRfbGVhc2Vfc2Vjb25kc0IPCg1fbWF4X2F0dGVtcHRzQgoKCF9iYWNrb2ZmQhcKFV9iYWNrb2ZmX2Jhc2Vfc2Vjb25kc0IWChRfYmFja29mZl9tYXhfc2Vjb25kc0IXChVfa2VlcF9jb21wbGV0ZWRfY291bnRCGQoXX2tlZXBfY29tcGxldGVkX3NlY29uZHNCEgoQX2tlZXBfZGVhZF9jb3VudEIUChJfa2VlcF9kZWFkX3NlY29uZHMiKAoXR2V0UXVldWVTZXR0aW5nc1JlcXVlc3QSDQoFcXVldWUYASABKAkiRwoYR2V0UXVldWVTZXR0aW5nc1Jlc3BvbnNlEisKCHNldHRpbmdzGAEgASgLMhkucHJlc3F1ZS52MS5RdWV1ZVNldHRpbmdzImcKGlVwZGF0ZVF1ZXVlU2V0dGluZ3NSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEisKCHNldHRpbmdzGAIgASgLMhkucHJlc3F1ZS52MS5RdWV1ZVNldHRpbmdzEg0KBXJlc2V0GAMgAygJIkoKG1VwZGF0ZVF1ZXVlU2V0dGluZ3NSZXNwb25zZRIrCghzZXR0aW5ncxgBIAEoCzIZLnByZXNxdWUudjEuUXVldWVTZXR0aW5ncyIhChBTdG9wUXVldWVSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJIhMKEVN0b3BRdWV1ZVJlc3BvbnNlIiIKEVN0YXJ0UXVldWVSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJIhQKElN0YXJ0UXVldWVSZXNwb25zZSInChZHZXRRdWV1ZUNvbnRyb2xSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJIjkKF0dldFF1ZXVlQ29udHJvbFJlc3BvbnNlEg0KBXF1ZXVlGAEgASgJEg8KB3N0b3BwZWQYAiABKAgiIgoRUHVyZ2VRdWV1ZVJlcXVlc3QSDQoFcXVldWUYASABKAkiJAoSUHVyZ2VRdWV1ZVJlc3BvbnNlEg4KBnB1cmdlZBgBIAEoBDKhBAoOQ29udHJvbFNlcnZpY2USSAoJU3RvcFF1ZXVlEhwucHJlc3F1ZS52MS5TdG9wUXVldWVSZXF1ZXN0Gh0ucHJlc3F1ZS52MS5TdG9wUXVldWVSZXNwb25zZRJLCgpTdGFydFF1ZXVlEh0ucHJlc3F1ZS52MS5TdGFydFF1ZXVlUmVxdWVzdBoeLnByZXNxdWUudjEuU3RhcnRRdWV1ZVJlc3BvbnNlEl8KD0dldFF1ZXVlQ29udHJvbBIiLnByZXNxdWUudjEuR2V0UXVldWVDb250cm9sUmVxdWVzdBojLnByZXNxdWUudjEuR2V0UXVldWVDb250cm9sUmVzcG9uc2UiA5ACARJLCgpQdXJnZVF1ZXVlEh0ucHJlc3F1ZS52MS5QdXJnZVF1ZXVlUmVxdWVzdBoeLnByZXNxdWUudjEuUHVyZ2VRdWV1ZVJlc3BvbnNlEmIKEEdldFF1ZXVlU2V0dGluZ3MSIy5wcmVzcXVlLnYxLkdldFF1ZXVlU2V0dGluZ3NSZXF1ZXN0GiQucHJlc3F1ZS52MS5HZXRRdWV1ZVNldHRpbmdzUmVzcG9uc2UiA5ACARJmChNVcGRhdGVRdWV1ZVNldHRpbmdzEiYucHJlc3F1ZS52MS5VcGRhdGVRdWV1ZVNldHRpbmdzUmVxdWVzdBonLnByZXNxdWUudjEuVXBkYXRlUXVldWVTZXR0aW5nc1Jlc3BvbnNlYgZwcm90bzM");
+  fileDesc("CiBwcmVzcXVlL3YxL2NvbnRyb2xfc2VydmljZS5wcm90bxIKcHJlc3F1ZS52MSKdBAoNUXVldWVTZXR0aW5ncxIXCgptYXhfbGVuZ3RoGAEgASgNSACIAQESIgoVZGVmYXVsdF9sZWFzZV9zZWNvbmRzGAIgASgBSAGIAQESGQoMbWF4X2F0dGVtcHRzGAMgASgNSAKIAQESFAoHYmFja29mZhgEIAEoCUgDiAEBEiEKFGJhY2tvZmZfYmFzZV9zZWNvbmRzGAUgASgBSASIAQESIAoTYmFja29mZl9tYXhfc2Vjb25kcxgGIAEoAUgFiAEBEiEKFGtlZXBfY29tcGxldGVkX2NvdW50GAcgASgNSAaIAQESIwoWa2VlcF9jb21wbGV0ZWRfc2Vjb25kcxgIIAEoAUgHiAEBEhwKD2tlZXBfZGVhZF9jb3VudBgJIAEoDUgIiAEBEh4KEWtlZXBfZGVhZF9zZWNvbmRzGAogASgBSAmIAQFCDQoLX21heF9sZW5ndGhCGAoWX2RlZmF1bHRfbGVhc2Vfc2Vjb25kc0IPCg1fbWF4X2F0dGVtcHRzQgoKCF9iYWNrb2ZmQhcKFV9iYWNrb2ZmX2Jhc2Vfc2Vjb25kc0IWChRfYmFja29mZl9tYXhfc2Vjb25kc0IXChVfa2VlcF9jb21wbGV0ZWRfY291bnRCGQoXX2tlZXBfY29tcGxldGVkX3NlY29uZHNCEgoQX2tlZXBfZGVhZF9jb3VudEIUChJfa2VlcF9kZWFkX3NlY29uZHMiIwoSRGVsZXRlUXVldWVSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJIhUKE0RlbGV0ZVF1ZXVlUmVzcG9uc2UiKAoXR2V0UXVldWVTZXR0aW5nc1JlcXVlc3QSDQoFcXVldWUYASABKAkiRwoYR2V0UXVldWVTZXR0aW5nc1Jlc3BvbnNlEisKCHNldHRpbmdzGAEgASgLMhkucHJlc3F1ZS52MS5RdWV1ZVNldHRpbmdzImcKGlVwZGF0ZVF1ZXVlU2V0dGluZ3NSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEisKCHNldHRpbmdzGAIgASgLMhkucHJlc3F1ZS52MS5RdWV1ZVNldHRpbmdzEg0KBXJlc2V0GAMgAygJIkoKG1VwZGF0ZVF1ZXVlU2V0dGluZ3NSZXNwb25zZRIrCghzZXR0aW5ncxgBIAEoCzIZLnByZXNxdWUudjEuUXVldWVTZXR0aW5ncyIhChBTdG9wUXVldWVSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJIhMKEVN0b3BRdWV1ZVJlc3BvbnNlIiIKEVN0YXJ0UXVldWVSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJIhQKElN0YXJ0UXVldWVSZXNwb25zZSInChZHZXRRdWV1ZUNvbnRyb2xSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJIjkKF0dldFF1ZXVlQ29udHJvbFJlc3BvbnNlEg0KBXF1ZXVlGAEgASgJEg8KB3N0b3BwZWQYAiABKAgiIgoRUHVyZ2VRdWV1ZVJlcXVlc3QSDQoFcXVldWUYASABKAkiJAoSUHVyZ2VRdWV1ZVJlc3BvbnNlEg4KBnB1cmdlZBgBIAEoBDLxBAoOQ29udHJvbFNlcnZpY2USSAoJU3RvcFF1ZXVlEhwucHJlc3F1ZS52MS5TdG9wUXVldWVSZXF1ZXN0Gh0ucHJlc3F1ZS52MS5TdG9wUXVldWVSZXNwb25zZRJLCgpTdGFydFF1ZXVlEh0ucHJlc3F1ZS52MS5TdGFydFF1ZXVlUmVxdWVzdBoeLnByZXNxdWUudjEuU3RhcnRRdWV1ZVJlc3BvbnNlEl8KD0dldFF1ZXVlQ29udHJvbBIiLnByZXNxdWUudjEuR2V0UXVldWVDb250cm9sUmVxdWVzdBojLnByZXNxdWUudjEuR2V0UXVldWVDb250cm9sUmVzcG9uc2UiA5ACARJLCgpQdXJnZVF1ZXVlEh0ucHJlc3F1ZS52MS5QdXJnZVF1ZXVlUmVxdWVzdBoeLnByZXNxdWUudjEuUHVyZ2VRdWV1ZVJlc3BvbnNlEk4KC0RlbGV0ZVF1ZXVlEh4ucHJlc3F1ZS52MS5EZWxldGVRdWV1ZVJlcXVlc3QaHy5wcmVzcXVlLnYxLkRlbGV0ZVF1ZXVlUmVzcG9uc2USYgoQR2V0UXVldWVTZXR0aW5ncxIjLnByZXNxdWUudjEuR2V0UXVldWVTZXR0aW5nc1JlcXVlc3QaJC5wcmVzcXVlLnYxLkdldFF1ZXVlU2V0dGluZ3NSZXNwb25zZSIDkAIBEmYKE1VwZGF0ZVF1ZXVlU2V0dGluZ3MSJi5wcmVzcXVlLnYxLlVwZGF0ZVF1ZXVlU2V0dGluZ3NSZXF1ZXN0GicucHJlc3F1ZS52MS5VcGRhdGVRdWV1ZVNldHRpbmdzUmVzcG9uc2ViBnByb3RvMw");
 
 /**
  * Per-queue settings, stored in Redis. In an update, an absent field is left as it is.
@@ -93,6 +93,36 @@ export const QueueSettingsSchema: GenMessage<QueueSettings> = /*@__PURE__*/
   messageDesc(file_presque_v1_control_service, 0);
 
 /**
+ * @generated from message presque.v1.DeleteQueueRequest
+ */
+export type DeleteQueueRequest = Message<"presque.v1.DeleteQueueRequest"> & {
+  /**
+   * @generated from field: string queue = 1;
+   */
+  queue: string;
+};
+
+/**
+ * Describes the message presque.v1.DeleteQueueRequest.
+ * Use `create(DeleteQueueRequestSchema)` to create a new message.
+ */
+export const DeleteQueueRequestSchema: GenMessage<DeleteQueueRequest> = /*@__PURE__*/
+  messageDesc(file_presque_v1_control_service, 1);
+
+/**
+ * @generated from message presque.v1.DeleteQueueResponse
+ */
+export type DeleteQueueResponse = Message<"presque.v1.DeleteQueueResponse"> & {
+};
+
+/**
+ * Describes the message presque.v1.DeleteQueueResponse.
+ * Use `create(DeleteQueueResponseSchema)` to create a new message.
+ */
+export const DeleteQueueResponseSchema: GenMessage<DeleteQueueResponse> = /*@__PURE__*/
+  messageDesc(file_presque_v1_control_service, 2);
+
+/**
  * @generated from message presque.v1.GetQueueSettingsRequest
  */
 export type GetQueueSettingsRequest = Message<"presque.v1.GetQueueSettingsRequest"> & {
@@ -107,7 +137,7 @@ export type GetQueueSettingsRequest = Message<"presque.v1.GetQueueSettingsReques
  * Use `create(GetQueueSettingsRequestSchema)` to create a new message.
  */
 export const GetQueueSettingsRequestSchema: GenMessage<GetQueueSettingsRequest> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 1);
+  messageDesc(file_presque_v1_control_service, 3);
 
 /**
  * @generated from message presque.v1.GetQueueSettingsResponse
@@ -124,7 +154,7 @@ export type GetQueueSettingsResponse = Message<"presque.v1.GetQueueSettingsRespo
  * Use `create(GetQueueSettingsResponseSchema)` to create a new message.
  */
 export const GetQueueSettingsResponseSchema: GenMessage<GetQueueSettingsResponse> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 2);
+  messageDesc(file_presque_v1_control_service, 4);
 
 /**
  * @generated from message presque.v1.UpdateQueueSettingsRequest
@@ -153,7 +183,7 @@ export type UpdateQueueSettingsRequest = Message<"presque.v1.UpdateQueueSettings
  * Use `create(UpdateQueueSettingsRequestSchema)` to create a new message.
  */
 export const UpdateQueueSettingsRequestSchema: GenMessage<UpdateQueueSettingsRequest> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 3);
+  messageDesc(file_presque_v1_control_service, 5);
 
 /**
  * @generated from message presque.v1.UpdateQueueSettingsResponse
@@ -170,7 +200,7 @@ export type UpdateQueueSettingsResponse = Message<"presque.v1.UpdateQueueSetting
  * Use `create(UpdateQueueSettingsResponseSchema)` to create a new message.
  */
 export const UpdateQueueSettingsResponseSchema: GenMessage<UpdateQueueSettingsResponse> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 4);
+  messageDesc(file_presque_v1_control_service, 6);
 
 /**
  * @generated from message presque.v1.StopQueueRequest
@@ -187,7 +217,7 @@ export type StopQueueRequest = Message<"presque.v1.StopQueueRequest"> & {
  * Use `create(StopQueueRequestSchema)` to create a new message.
  */
 export const StopQueueRequestSchema: GenMessage<StopQueueRequest> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 5);
+  messageDesc(file_presque_v1_control_service, 7);
 
 /**
  * @generated from message presque.v1.StopQueueResponse
@@ -200,7 +230,7 @@ export type StopQueueResponse = Message<"presque.v1.StopQueueResponse"> & {
  * Use `create(StopQueueResponseSchema)` to create a new message.
  */
 export const StopQueueResponseSchema: GenMessage<StopQueueResponse> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 6);
+  messageDesc(file_presque_v1_control_service, 8);
 
 /**
  * @generated from message presque.v1.StartQueueRequest
@@ -217,7 +247,7 @@ export type StartQueueRequest = Message<"presque.v1.StartQueueRequest"> & {
  * Use `create(StartQueueRequestSchema)` to create a new message.
  */
 export const StartQueueRequestSchema: GenMessage<StartQueueRequest> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 7);
+  messageDesc(file_presque_v1_control_service, 9);
 
 /**
  * @generated from message presque.v1.StartQueueResponse
@@ -230,7 +260,7 @@ export type StartQueueResponse = Message<"presque.v1.StartQueueResponse"> & {
  * Use `create(StartQueueResponseSchema)` to create a new message.
  */
 export const StartQueueResponseSchema: GenMessage<StartQueueResponse> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 8);
+  messageDesc(file_presque_v1_control_service, 10);
 
 /**
  * @generated from message presque.v1.GetQueueControlRequest
@@ -247,7 +277,7 @@ export type GetQueueControlRequest = Message<"presque.v1.GetQueueControlRequest"
  * Use `create(GetQueueControlRequestSchema)` to create a new message.
  */
 export const GetQueueControlRequestSchema: GenMessage<GetQueueControlRequest> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 9);
+  messageDesc(file_presque_v1_control_service, 11);
 
 /**
  * @generated from message presque.v1.GetQueueControlResponse
@@ -269,7 +299,7 @@ export type GetQueueControlResponse = Message<"presque.v1.GetQueueControlRespons
  * Use `create(GetQueueControlResponseSchema)` to create a new message.
  */
 export const GetQueueControlResponseSchema: GenMessage<GetQueueControlResponse> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 10);
+  messageDesc(file_presque_v1_control_service, 12);
 
 /**
  * @generated from message presque.v1.PurgeQueueRequest
@@ -286,7 +316,7 @@ export type PurgeQueueRequest = Message<"presque.v1.PurgeQueueRequest"> & {
  * Use `create(PurgeQueueRequestSchema)` to create a new message.
  */
 export const PurgeQueueRequestSchema: GenMessage<PurgeQueueRequest> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 11);
+  messageDesc(file_presque_v1_control_service, 13);
 
 /**
  * @generated from message presque.v1.PurgeQueueResponse
@@ -305,7 +335,7 @@ export type PurgeQueueResponse = Message<"presque.v1.PurgeQueueResponse"> & {
  * Use `create(PurgeQueueResponseSchema)` to create a new message.
  */
 export const PurgeQueueResponseSchema: GenMessage<PurgeQueueResponse> = /*@__PURE__*/
-  messageDesc(file_presque_v1_control_service, 12);
+  messageDesc(file_presque_v1_control_service, 14);
 
 /**
  * Operating queues. REST: /control/{queue} and DELETE /q/{queue}.
@@ -352,6 +382,17 @@ export const ControlService: GenService<{
     methodKind: "unary";
     input: typeof PurgeQueueRequestSchema;
     output: typeof PurgeQueueResponseSchema;
+  },
+  /**
+   * Deletes the queue and all of it: jobs in every state, dead letters, counters, settings,
+   * schedules; its name leaves the lists. Job ids are never reused. REST: DELETE /control/{queue}.
+   *
+   * @generated from rpc presque.v1.ControlService.DeleteQueue
+   */
+  deleteQueue: {
+    methodKind: "unary";
+    input: typeof DeleteQueueRequestSchema;
+    output: typeof DeleteQueueResponseSchema;
   },
   /**
    * The queue's settings, defaults filled in. REST: GET /control/{queue}/settings.
