@@ -5,29 +5,20 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import { fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { ValueSchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AckResult, type SubscribeRequestSchema } from "../gen/presque/v1/consumer_service_pb.ts";
 import type { Job } from "../gen/presque/v1/job_pb.ts";
-import { createPresqueClient, type PresqueClient } from "../src/sdk/client.ts";
-import { startTestServer, type TestServer } from "./support/presque-server.ts";
+import { createPresqueClient } from "../src/sdk/client.ts";
+import { startTestServer, useTestServerAndClient } from "./support/presque-server.ts";
 
-let server: TestServer;
-let client: PresqueClient;
-beforeAll(async () => {
-  server = await startTestServer();
-  client = createPresqueClient({ baseUrl: server.baseUrl });
-});
-afterAll(async () => {
-  client.close();
-  await server.stop();
-});
+const presque = useTestServerAndClient();
 
 const json = (value: JsonValue) => fromJson(ValueSchema, value);
-const enqueue = async (queue: string, payload: JsonValue, target = client) =>
+const enqueue = async (queue: string, payload: JsonValue, target = presque.client) =>
   (await target.queue.enqueue({ queue, payload: json(payload) })).id;
 
 /** A Subscribe call read one event at a time. */
-function subscribe(request: MessageInitShape<typeof SubscribeRequestSchema>, target = client) {
+function subscribe(request: MessageInitShape<typeof SubscribeRequestSchema>, target = presque.client) {
   const cancel = new AbortController();
   const events = target.consumer.subscribe(request, { signal: cancel.signal })[Symbol.asyncIterator]();
   const next = async () => {
@@ -64,7 +55,7 @@ describe("Subscribe", () => {
     const job = await stream.nextJob();
     expect(job).toMatchObject({ id, queue: "sub-live", attempt: 1 });
     expect(job.leaseToken).not.toBe("");
-    await client.queue.ack({ queue: "sub-live", id, leaseToken: job.leaseToken });
+    await presque.client.queue.ack({ queue: "sub-live", id, leaseToken: job.leaseToken });
     stream.cancel();
   });
 
@@ -78,7 +69,7 @@ describe("Subscribe", () => {
     // Out of credit: the third job is ready, yet the next event is a heartbeat.
     expect((await stream.next()).case).toBe("heartbeat");
     // The ack returns the credit at once: the job comes before the next heartbeat is due.
-    await client.queue.ack({ queue, id: first.id, leaseToken: first.leaseToken });
+    await presque.client.queue.ack({ queue, id: first.id, leaseToken: first.leaseToken });
     const next = await stream.next();
     expect(next.case === "job" && next.value.id).toBe(ids[2]);
     stream.cancel();
@@ -91,7 +82,7 @@ describe("Subscribe", () => {
     const first = await stream.nextJob();
     expect(first.id).toBe(high);
     expect(first.queue).toBe("sub-high");
-    await client.queue.ack({ queue: first.queue, id: first.id, leaseToken: first.leaseToken });
+    await presque.client.queue.ack({ queue: first.queue, id: first.id, leaseToken: first.leaseToken });
     expect(await stream.nextJob()).toMatchObject({ queue: "sub-low", id: low });
     stream.cancel();
   });
@@ -110,13 +101,17 @@ describe("Subscribe", () => {
 
   it("a job released as many times as it has attempts goes to dead letters, not round again", async () => {
     const queue = "sub-poison";
-    const { id } = await client.queue.enqueue({ queue, payload: json("crash"), options: { maxAttempts: 1 } });
+    const { id } = await presque.client.queue.enqueue({
+      queue,
+      payload: json("crash"),
+      options: { maxAttempts: 1 },
+    });
     const stream = subscribe({ queues: [queue], leaseSeconds: 600 });
     expect(await stream.nextJob()).toMatchObject({ id, attempt: 1 });
     stream.cancel();
     // the release is asynchronous to the cancel: watch the job until it has left its lease
-    let job = (await client.queue.getJob({ queue, id })).job;
-    while (job?.leaseToken) job = (await client.queue.getJob({ queue, id })).job;
+    let job = (await presque.client.queue.getJob({ queue, id })).job;
+    while (job?.leaseToken) job = (await presque.client.queue.getJob({ queue, id })).job;
     expect(job?.deadReason).toBe("released 1 times: its consumers went away without acking");
   });
 
@@ -129,7 +124,7 @@ describe("Subscribe", () => {
       const client = createPresqueClient({ baseUrl: process.argv[1] });
       for await (const r of client.consumer.subscribe({ queues: [${JSON.stringify(queue)}], leaseSeconds: 600 }))
         if (r.event.case === "job") console.log("working on", r.event.value.id);`;
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script, server.baseUrl], {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script, presque.url], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     const [line] = await once(createInterface({ input: child.stdout }), "line");
@@ -141,7 +136,7 @@ describe("Subscribe", () => {
   });
 
   it("returns credit for an ack made through another presque process at the next heartbeat", async () => {
-    const other = await startTestServer({ prefix: server.prefix });
+    const other = await startTestServer({ prefix: presque.server.prefix });
     const otherClient = createPresqueClient({ baseUrl: other.baseUrl });
     try {
       const queue = "sub-elsewhere";
@@ -160,7 +155,7 @@ describe("Subscribe", () => {
   });
 
   it("ends with UNAVAILABLE at server shutdown and leaves the lease valid", async () => {
-    const doomed = await startTestServer({ prefix: server.prefix });
+    const doomed = await startTestServer({ prefix: presque.server.prefix });
     const doomedClient = createPresqueClient({ baseUrl: doomed.baseUrl });
     const queue = "sub-shutdown";
     const id = await enqueue(queue, "x");
@@ -171,7 +166,7 @@ describe("Subscribe", () => {
     expect(ConnectError.from(await ended).code).toBe(Code.Unavailable);
     doomedClient.close();
     // Not released: the worker can still finish the job and ack it through another process.
-    await client.queue.ack({ queue, id, leaseToken: job.leaseToken });
+    await presque.client.queue.ack({ queue, id, leaseToken: job.leaseToken });
   });
 
   it("refuses a subscription without queues, naming the problem", async () => {
@@ -182,7 +177,7 @@ describe("Subscribe", () => {
   });
 
   it("works over gRPC on HTTP/2 as well", async () => {
-    const grpc = createPresqueClient({ baseUrl: server.baseUrl, protocol: "grpc" });
+    const grpc = createPresqueClient({ baseUrl: presque.url, protocol: "grpc" });
     try {
       const stream = subscribe({ queues: ["sub-grpc"] }, grpc);
       expect((await stream.next()).case).toBe("subscribed");
@@ -198,15 +193,15 @@ describe("Subscribe", () => {
 describe("AckBatch", () => {
   it("acks many jobs in one call and reports each one it could not ack", async () => {
     const queue = "ack-batch";
-    await client.queue.enqueueBatch({ queue, payloads: [json(1), json(2), json(3)] });
-    const { jobs } = await client.queue.fetch({ queue, maxJobs: 3, leaseSeconds: 60 });
+    await presque.client.queue.enqueueBatch({ queue, payloads: [json(1), json(2), json(3)] });
+    const { jobs } = await presque.client.queue.fetch({ queue, maxJobs: 3, leaseSeconds: 60 });
     const items = jobs.map((job) => ({ queue, id: job.id, leaseToken: job.leaseToken }));
     const stale = { ...(items[2] as (typeof items)[number]), leaseToken: "999999" };
-    const { results } = await client.consumer.ackBatch({
+    const { results } = await presque.client.consumer.ackBatch({
       items: [items[0], items[1], stale] as typeof items,
     });
     expect(results).toEqual([AckResult.ACKED, AckResult.ACKED, AckResult.STALE_LEASE]);
-    const again = await client.consumer.ackBatch({ items: [items[0]] as typeof items });
+    const again = await presque.client.consumer.ackBatch({ items: [items[0]] as typeof items });
     expect(again.results).toEqual([AckResult.NOT_FOUND]);
   });
 });

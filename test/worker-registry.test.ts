@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPresqueClient, type PresqueClient } from "../src/sdk/client.ts";
+import { describe, expect, it } from "vitest";
 import { curl, json } from "./support/curl.ts";
-import { startTestServer, type TestServer } from "./support/presque-server.ts";
+import { useTestServerAndClient } from "./support/presque-server.ts";
 
-let server: TestServer;
-let client: PresqueClient;
-beforeAll(async () => {
-  server = await startTestServer();
-  client = createPresqueClient({ baseUrl: server.baseUrl });
-});
-afterAll(async () => {
-  client.close();
-  await server.stop();
-});
+const presque = useTestServerAndClient();
 
 interface WorkerJson {
   worker_id: string;
@@ -23,10 +13,9 @@ interface WorkerJson {
   processed: number;
 }
 
-const listWorkers = async () =>
-  (json(await curl(`${server.baseUrl}/w/`)) as { workers: WorkerJson[] }).workers;
+const listWorkers = async () => (json(await curl(`${presque.url}/w/`)) as { workers: WorkerJson[] }).workers;
 const register = async (body: object) => {
-  const answer = await curl("-X", "POST", `${server.baseUrl}/w/`, "-d", JSON.stringify(body));
+  const answer = await curl("-X", "POST", `${presque.url}/w/`, "-d", JSON.stringify(body));
   expect(answer.status).toBe(201);
   return (json(answer) as { worker_id: string }).worker_id;
 };
@@ -37,7 +26,7 @@ describe("/w/ worker registry", () => {
     const beat = await curl(
       "-X",
       "POST",
-      `${server.baseUrl}/w/${id}/heartbeat`,
+      `${presque.url}/w/${id}/heartbeat`,
       "-d",
       JSON.stringify({ working_on: [{ queue: "emails", id: "42" }], processed: 7 }),
     );
@@ -50,7 +39,7 @@ describe("/w/ worker registry", () => {
       processed: 7,
     });
 
-    const rpc = await client.consumer.listWorkers({});
+    const rpc = await presque.client.consumer.listWorkers({});
     expect(rpc.workers.find((w) => w.workerId === id)?.workingOn[0]?.id).toBe("42");
   });
 
@@ -68,14 +57,14 @@ describe("/w/ worker registry", () => {
     const answer = await curl(
       "-X",
       "POST",
-      `${server.baseUrl}/w/00000000-0000-0000-0000-000000000000/heartbeat`,
+      `${presque.url}/w/00000000-0000-0000-0000-000000000000/heartbeat`,
     );
     expect(answer.status).toBe(404);
   });
 
   it("forgets a worker that unregisters", async () => {
     const id = await register({ name: "short-lived", queues: ["q"] });
-    expect((await curl("-X", "DELETE", `${server.baseUrl}/w/${id}`)).status).toBe(204);
+    expect((await curl("-X", "DELETE", `${presque.url}/w/${id}`)).status).toBe(204);
     expect((await listWorkers()).map((w) => w.worker_id)).not.toContain(id);
   });
 });

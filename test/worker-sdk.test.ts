@@ -2,32 +2,23 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { timestampMs, ValueSchema } from "@bufbuild/protobuf/wkt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Logger } from "../src/log.ts";
 import { silentLogger } from "../src/log.ts";
-import { createPresqueClient, type PresqueClient, Worker, type WorkerOptions } from "../src/sdk/index.ts";
-import { startTestServer, type TestServer } from "./support/presque-server.ts";
+import { Worker, type WorkerOptions } from "../src/sdk/index.ts";
+import { useTestServerAndClient } from "./support/presque-server.ts";
 
-let server: TestServer;
-let client: PresqueClient;
-beforeAll(async () => {
-  server = await startTestServer();
-  client = createPresqueClient({ baseUrl: server.baseUrl });
-});
-afterAll(async () => {
-  client.close();
-  await server.stop();
-});
+const presque = useTestServerAndClient();
 
 const json = (value: JsonValue) => fromJson(ValueSchema, value);
 const enqueue = async (queue: string, payload: JsonValue) =>
-  (await client.queue.enqueue({ queue, payload: json(payload) })).id;
+  (await presque.client.queue.enqueue({ queue, payload: json(payload) })).id;
 
 /** A worker on the test server that never touches the test process's signal handlers. */
 function testWorker<Payload>(
   options: Partial<WorkerOptions<Payload>> & Pick<WorkerOptions<Payload>, "queues" | "work">,
 ) {
-  return new Worker<Payload>({ url: server.baseUrl, log: silentLogger, handleSignals: false, ...options });
+  return new Worker<Payload>({ url: presque.url, log: silentLogger, handleSignals: false, ...options });
 }
 
 /** A promise with its resolve, to hold a job open until the test says so. */
@@ -46,7 +37,7 @@ describe("Worker", () => {
 
   it("acks a job whose work resolves, and retries one whose work throws, with the error text", async () => {
     const queue = "sdk-retry";
-    await client.control.updateQueueSettings({ queue, settings: { backoff: "none" } });
+    await presque.client.control.updateQueueSettings({ queue, settings: { backoff: "none" } });
     const id = await enqueue(queue, { to: "a@example.com" });
     const failures: string[] = [];
     const done = gate<{ attempt: number; payload: unknown }>();
@@ -63,9 +54,9 @@ describe("Worker", () => {
     await worker.stop();
     await running;
     expect(failures).toEqual(["smtp said no"]);
-    const info = await client.stats.getQueueInfo({ queue });
+    const info = await presque.client.stats.getQueueInfo({ queue });
     expect(info.info).toMatchObject({ ready: 0n, inFlight: 0n });
-    await expect(client.queue.getJob({ queue, id })).rejects.toThrow(/does not exist|not found/i);
+    await expect(presque.client.queue.getJob({ queue, id })).rejects.toThrow(/does not exist|not found/i);
   });
 
   it("keeps extending the lease of a job that runs longer than the lease", async () => {
@@ -83,14 +74,14 @@ describe("Worker", () => {
     });
     const running = worker.run();
     expect(await started.promise).toBe(id);
-    const leased = (await client.queue.getJob({ queue, id })).job;
+    const leased = (await presque.client.queue.getJob({ queue, id })).job;
     if (!leased?.leaseDeadline) throw new Error("the running job is not leased");
     const firstDeadline = timestampMs(leased.leaseDeadline);
     // Wait until the first deadline is well past: without extension the reaper would have taken it back.
     await expect
       .poll(
         async () => {
-          const job = (await client.queue.getJob({ queue, id })).job;
+          const job = (await presque.client.queue.getJob({ queue, id })).job;
           return job?.leaseToken === leased.leaseToken && Date.now() > firstDeadline + 500;
         },
         { interval: 100, timeout: 5000 },
@@ -99,7 +90,7 @@ describe("Worker", () => {
     finish.open();
     await worker.stop();
     await running;
-    expect((await client.stats.getQueueInfo({ queue })).info).toMatchObject({
+    expect((await presque.client.stats.getQueueInfo({ queue })).info).toMatchObject({
       processed: 1n,
       expiredLeases: 0n,
     });
@@ -127,7 +118,7 @@ describe("Worker", () => {
     await expect
       .poll(
         async () => {
-          const { workers } = await client.consumer.listWorkers({});
+          const { workers } = await presque.client.consumer.listWorkers({});
           return workers.find((w) => w.name === "drainer")?.workingOn.map((ref) => ref.id);
         },
         { interval: 50, timeout: 5000 },
@@ -139,7 +130,7 @@ describe("Worker", () => {
     await stopped;
     await running;
     expect(seen).toEqual([first]);
-    expect((await client.stats.getQueueInfo({ queue })).info).toMatchObject({
+    expect((await presque.client.stats.getQueueInfo({ queue })).info).toMatchObject({
       processed: 1n,
       ready: 1n,
       inFlight: 0n,
@@ -151,7 +142,7 @@ describe("Worker", () => {
     const total = 10_000;
     for (let batch = 0; batch < total / 1000; batch++) {
       const payloads = Array.from({ length: 1000 }, (_, i) => json(batch * 1000 + i));
-      await client.queue.enqueueBatch({ queue, payloads });
+      await presque.client.queue.enqueueBatch({ queue, payloads });
     }
     const runs = new Map<number, number>();
     const allDone = gate();
@@ -171,7 +162,7 @@ describe("Worker", () => {
     await Promise.all(running);
     expect(runs.size).toBe(total);
     expect([...runs.values()].every((count) => count === 1)).toBe(true);
-    expect((await client.stats.getQueueInfo({ queue })).info).toMatchObject({
+    expect((await presque.client.stats.getQueueInfo({ queue })).info).toMatchObject({
       ready: 0n,
       inFlight: 0n,
       processed: BigInt(total),
@@ -179,7 +170,7 @@ describe("Worker", () => {
   }, 60_000);
 
   it("falls back to long-poll when the server does not offer Subscribe", async () => {
-    const proxy = await startProxyWithoutSubscribe(server.port);
+    const proxy = await startProxyWithoutSubscribe(presque.server.port);
     const warnings: string[] = [];
     const log: Logger = { ...silentLogger, warn: (message) => void warnings.push(message) };
     const queue = "sdk-fallback";
@@ -192,7 +183,10 @@ describe("Worker", () => {
     await running;
     await proxy.close();
     expect(warnings).toContain("streaming is not available; falling back to long-poll");
-    expect((await client.stats.getQueueInfo({ queue })).info).toMatchObject({ processed: 1n, inFlight: 0n });
+    expect((await presque.client.stats.getQueueInfo({ queue })).info).toMatchObject({
+      processed: 1n,
+      inFlight: 0n,
+    });
   });
 });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, inject } from "vitest";
 import { startPresque } from "../../src/app/start-presque.ts";
 import { defaultConfig, type PresqueConfig } from "../../src/config/config.ts";
 import { silentLogger } from "../../src/log.ts";
+import { createPresqueClient, type PresqueClient } from "../../src/sdk/client.ts";
 
 export interface TestServer {
   baseUrl: string;
@@ -55,6 +56,32 @@ export function useTestServer(overrides: Partial<PresqueConfig> = {}): {
     },
     get server() {
       return started();
+    },
+  };
+}
+
+/** useTestServer plus an SDK client of it (closed after the file's tests). */
+export function useTestServerAndClient(overrides: Partial<PresqueConfig> = {}): {
+  readonly url: string;
+  readonly server: TestServer;
+  readonly client: PresqueClient;
+} {
+  const presque = useTestServer(overrides);
+  let client: PresqueClient | undefined;
+  beforeAll(() => {
+    client = createPresqueClient({ baseUrl: presque.url });
+  });
+  afterAll(() => client?.close());
+  return {
+    get url() {
+      return presque.url;
+    },
+    get server() {
+      return presque.server;
+    },
+    get client() {
+      if (!client) throw new Error("the test client is not made yet: use it inside a test");
+      return client;
     },
   };
 }
