@@ -1,3 +1,4 @@
+import { parseArgs } from "node:util";
 import { usageError } from "./cli-error.ts";
 
 /** "60s", "2m", "500ms", "1h" or plain seconds ("60"), as milliseconds. */
@@ -22,4 +23,25 @@ export function required(positionals: string[], index: number, what: string, usa
   const value = positionals[index];
   if (value === undefined || value === "") throw usageError(`${what} is missing\n\n${usage}`);
   return value;
+}
+
+/**
+ * The arguments of import and export: `<queue> [file]` (none or "-": standard input or output)
+ * and --url. Undefined when --help was asked for and the usage printed.
+ */
+export function queueAndFileArgs(
+  argv: string[],
+  usage: string,
+): { queue: string; file?: string; url?: string } | undefined {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { url: { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    return undefined;
+  }
+  const queue = required(positionals, 0, "queue", usage);
+  return { queue, file: positionals[1] === "-" ? undefined : positionals[1], url: values.url };
 }

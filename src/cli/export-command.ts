@@ -1,9 +1,8 @@
 import { once } from "node:events";
 import { open } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { rawJobsOfBatch } from "../rest/raw-json.ts";
 import { createPresqueClient } from "../sdk/client.ts";
-import { required } from "./cli-values.ts";
+import { queueAndFileArgs } from "./cli-values.ts";
 import { createProgressBar } from "./progress-bar.ts";
 import { createRestClient, queuePath } from "./rest-client.ts";
 
@@ -20,15 +19,10 @@ const batchSize = 500;
 const leaseSeconds = 60;
 
 export async function runExport(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { url: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
-  if (values.help) return void process.stdout.write(usage);
-  const queue = required(positionals, 0, "queue", usage);
-  const path = positionals[1] === "-" ? undefined : positionals[1];
-  const rest = createRestClient(values.url);
+  const args = queueAndFileArgs(argv, usage);
+  if (!args) return;
+  const { queue, file: path } = args;
+  const rest = createRestClient(args.url);
   const client = createPresqueClient({ baseUrl: rest.baseUrl });
   const info = JSON.parse((await rest.request("GET", `/j/${queuePath(queue)}`)).text) as { ready: number };
   const progress = createProgressBar(`export ${queue}`, info.ready);

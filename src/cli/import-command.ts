@@ -1,8 +1,7 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
-import { parseArgs } from "node:util";
 import { CliError } from "./cli-error.ts";
-import { required } from "./cli-values.ts";
+import { queueAndFileArgs } from "./cli-values.ts";
 import { createProgressBar } from "./progress-bar.ts";
 import { createRestClient, queuePath } from "./rest-client.ts";
 
@@ -17,15 +16,10 @@ const maxBatchJobs = 500;
 const maxBatchBytes = 512 * 1024;
 
 export async function runImport(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { url: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
-  if (values.help) return void process.stdout.write(usage);
-  const queue = required(positionals, 0, "queue", usage);
-  const file = positionals[1] === "-" ? undefined : positionals[1];
-  const rest = createRestClient(values.url);
+  const args = queueAndFileArgs(argv, usage);
+  if (!args) return;
+  const { queue, file } = args;
+  const rest = createRestClient(args.url);
   const progress = createProgressBar(`import ${queue}`, file ? await countLines(file) : undefined);
 
   let batch: string[] = [];
