@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { curl, json } from "./support/curl.ts";
-import { startTestServer, type TestServer } from "./support/presque-server.ts";
+import { useTestServer } from "./support/presque-server.ts";
 
-let server: TestServer;
-let url: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  url = server.baseUrl;
-});
-afterAll(() => server.stop());
+const presque = useTestServer();
 
 /** The value of one sample line of the Prometheus text, e.g. metric('presque_queue_ready{queue="m"}'). */
 function sample(text: string, series: string): number | undefined {
@@ -17,7 +11,7 @@ function sample(text: string, series: string): number | undefined {
 }
 
 async function lease(queue: string) {
-  const answer = await curl(`${url}/q/${queue}?lease=60`);
+  const answer = await curl(`${presque.url}/q/${queue}?lease=60`);
   return {
     id: answer.headers["x-presque-job-id"] as string,
     token: answer.headers["x-presque-lease-token"] as string,
@@ -29,32 +23,38 @@ describe("GET /metrics after known traffic", () => {
   let contentType: string;
 
   beforeAll(async () => {
-    for (const n of [1, 2, 3, 4]) await curl("-X", "POST", `${url}/q/m`, "-d", String(n));
+    for (const n of [1, 2, 3, 4]) await curl("-X", "POST", `${presque.url}/q/m`, "-d", String(n));
     const acked = await lease("m");
     const nacked = await lease("m");
     await lease("m"); // stays in flight
-    await curl("-X", "DELETE", `${url}/q/m/${acked.id}`, "-H", `x-presque-lease-token: ${acked.token}`);
+    await curl(
+      "-X",
+      "DELETE",
+      `${presque.url}/q/m/${acked.id}`,
+      "-H",
+      `x-presque-lease-token: ${acked.token}`,
+    );
     await curl(
       "-X",
       "POST",
-      `${url}/q/m/${nacked.id}/nack`,
+      `${presque.url}/q/m/${nacked.id}/nack`,
       "-H",
       `x-presque-lease-token: ${nacked.token}`,
       "-d",
       '{"error":"boom"}',
     );
-    await curl("-X", "POST", `${url}/control/m`, "-d", '{"status":"stop"}');
+    await curl("-X", "POST", `${presque.url}/control/m`, "-d", '{"status":"stop"}');
     const rpc = await curl(
       "-X",
       "POST",
-      `${url}/presque.v1.StatsService/GetStats`,
+      `${presque.url}/presque.v1.StatsService/GetStats`,
       "-H",
       "content-type: application/json",
       "-d",
       "{}",
     );
     expect(rpc.status).toBe(200);
-    const scraped = await curl(`${url}/metrics`);
+    const scraped = await curl(`${presque.url}/metrics`);
     expect(scraped.status).toBe(200);
     text = scraped.body;
     contentType = scraped.headers["content-type"] as string;
@@ -118,10 +118,10 @@ describe("GET /metrics after known traffic", () => {
   });
 
   it("shows a purged queue as empty while keeping its lifetime counters", async () => {
-    await curl("-X", "DELETE", `${url}/q/m`);
-    const after = (await curl(`${url}/metrics`)).body;
+    await curl("-X", "DELETE", `${presque.url}/q/m`);
+    const after = (await curl(`${presque.url}/metrics`)).body;
     expect(sample(after, 'presque_queue_ready{queue="m"}')).toBe(0);
     expect(sample(after, 'presque_jobs_enqueued_total{queue="m"}')).toBe(4);
-    expect(json(await curl(`${url}/j/m`))).toMatchObject({ ready: 0, in_flight: 0 });
+    expect(json(await curl(`${presque.url}/j/m`))).toMatchObject({ ready: 0, in_flight: 0 });
   });
 });
