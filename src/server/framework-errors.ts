@@ -1,0 +1,116 @@
+import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
+import type { Http2ServerRequest } from "node:http2";
+import { Code } from "@connectrpc/connect";
+import { codeName, wireError } from "../errors/error-table.ts";
+
+/*
+ * Answers the Connect adapter leaves to the transport: an unknown procedure (the adapter hands it
+ * to the REST fallback) and the bodiless 405/415 its protocol negotiation returns.
+ */
+
+type Request = IncomingMessage | Http2ServerRequest;
+/** What both Node response classes (and connect-node's NodeServerResponse) offer alike. */
+interface Response {
+  writeHead(status: number, headers: OutgoingHttpHeaders): unknown;
+  getHeader(name: string): unknown;
+  addTrailers(trailers: OutgoingHttpHeaders): void;
+  end(): unknown;
+}
+
+/** application/grpc, application/grpc+proto, application/grpc-web(-text)(+proto), parameters aside. */
+const grpcContentType = /^application\/grpc(?:-web(?:-text)?)?(?:\+[\w.-]+)?$/i;
+
+/**
+ * A gRPC or gRPC-Web call of a procedure the server does not have gets what the gRPC protocol
+ * asks for: HTTP 200 and grpc-status 12 (UNIMPLEMENTED); a 404 with a JSON body makes grpcio log
+ * a metadata parse error. Returns false for every other request, which the REST routes answer.
+ */
+export function answerUnknownProcedure(req: Request, res: Response): boolean {
+  const mediaType = (req.headers["content-type"] ?? "").split(";")[0]?.trim() ?? "";
+  if (!grpcContentType.test(mediaType)) return false;
+  const path = (req.url ?? "/").split("?")[0];
+  const status = {
+    "grpc-status": String(Code.Unimplemented),
+    "grpc-message": percentEncode(`unknown procedure ${path}`),
+  };
+  // The client may still be sending; what it sends is of no use.
+  req.resume();
+  if (/^application\/grpc-web/i.test(mediaType) || req.httpVersionMajor < 2) {
+    // Trailers-Only: the status in the headers, as gRPC-Web allows
+    // (https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-WEB.md) and HTTP/1.1 needs.
+    res.writeHead(200, { "content-type": mediaType, ...status });
+  } else {
+    // Node's compatibility response cannot end the stream on the HEADERS frame that Trailers-Only
+    // needs (grpc-js then sees no status), so headers and trailers, as Connect sends its errors.
+    res.writeHead(200, { "content-type": mediaType });
+    res.addTrailers(status);
+  }
+  res.end();
+  return true;
+}
+
+/** grpc-message is percent-encoded: everything outside printable ASCII, and "%" itself. */
+function percentEncode(message: string): string {
+  return message.replace(/[^\x20-\x24\x26-\x7e]/gu, (c) => encodeURIComponent(c));
+}
+
+/** Bodiless answers of Connect's protocol negotiation (connect's universal-handler.ts). */
+const frameworkErrors: Record<number, (req: Request) => { code: Code; message: string }> = {
+  405: (req) => ({
+    code: wireError("method_not_allowed").code,
+    message: `${req.method} is not allowed here; RPCs take POST (GET for methods without side effects)`,
+  }),
+  415: (req) => ({
+    code: wireError("invalid_argument").code,
+    message: `content type "${req.headers["content-type"] ?? ""}" is not supported here; use application/json, application/proto, application/connect+json, application/connect+proto, application/grpc or application/grpc-web`,
+  }),
+};
+
+/**
+ * Gives the errors Connect answers with an empty body (405, 415) the `{code, message}` JSON every
+ * other error has. It recognises them by status and a missing content type at writeHead, the
+ * only hook the adapter leaves, and sends the body in place of the empty end() that follows.
+ */
+export function withFrameworkErrorBodies<Req extends Request, Res extends Response>(
+  handler: (req: Req, res: Res) => void,
+): (req: Req, res: Res) => void {
+  return (req, res) => {
+    if (req.method !== "HEAD") fillEmptyErrors(req, res);
+    handler(req, res);
+  };
+}
+
+function fillEmptyErrors(req: Request, res: Response): void {
+  // Both response classes take writeHead(status, headers) and end(); the adapter calls no other overload.
+  const target = res as unknown as {
+    writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
+    end(...args: unknown[]): unknown;
+  };
+  const writeHead = target.writeHead.bind(target);
+  const end = target.end.bind(target);
+  let body: string | undefined;
+  target.writeHead = (status, headers) => {
+    const describe = frameworkErrors[status];
+    const typed =
+      res.getHeader("content-type") !== undefined ||
+      Object.keys(headers ?? {}).some((name) => name.toLowerCase() === "content-type");
+    if (!describe || typed) return writeHead(status, headers);
+    const { code, message } = describe(req);
+    body = JSON.stringify({ code: codeName(code), message });
+    return writeHead(status, {
+      ...headers,
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+      "cache-control": "no-store",
+    });
+  };
+  target.end = (...args) => {
+    const pending = body;
+    body = undefined;
+    // end() or end(callback): nothing was written, so the JSON goes out instead.
+    if (pending !== undefined && (args.length === 0 || typeof args[0] === "function")) {
+      return end(pending, ...args);
+    }
+    return end(...args);
+  };
+}
