@@ -13,6 +13,7 @@ import { registerStreamRoutes } from "../rest/stream-routes.ts";
 import { registerWorkerRoutes } from "../rest/worker-routes.ts";
 import { createErrorInterceptor } from "../rpc/error-interceptor.ts";
 import { rpcRoutes } from "../rpc/rpc-routes.ts";
+import { answerUnknownProcedure, withFrameworkErrorBodies } from "./framework-errors.ts";
 
 export interface HandlerDeps {
   engine: Engine;
@@ -57,7 +58,7 @@ export function buildHandler(deps: HandlerDeps) {
   const handler = connectNodeAdapter({
     routes: rpcRoutes({ engine, shutdownSignal, consumers, ...monitoring }),
     // Node's two response classes differ only in overloads the REST layer does not use.
-    fallback: (req, res) => rest.handle(req, res as unknown as Response),
+    fallback: (req, res) => answerUnknownProcedure(req, res) || rest.handle(req, res as unknown as Response),
     readMaxBytes: limits.maxBodyBytes,
     // A typo in a field name should be an error, not a silently ignored option.
     jsonOptions: { ignoreUnknownFields: false },
@@ -66,5 +67,9 @@ export function buildHandler(deps: HandlerDeps) {
       createErrorInterceptor((error, procedure) => log.error("unexpected error", { error, procedure })),
     ],
   });
-  return observeRequests(handler, { log, metrics: monitoring.metrics, logRequests: deps.logRequests });
+  return observeRequests(withFrameworkErrorBodies(handler), {
+    log,
+    metrics: monitoring.metrics,
+    logRequests: deps.logRequests,
+  });
 }
