@@ -51,11 +51,27 @@ describe.skipIf(!chromiumPath)("the dashboard at / in a real Chromium", () => {
     await page.locator("#connection", { hasText: "live" }).waitFor();
   });
 
+  it("hints at enqueueing on the server the page came from", async () => {
+    expect(await page.locator("#no-queues code").textContent()).toBe(
+      `curl -X POST ${server.baseUrl}/q/foo -d '{"a":1}'`,
+    );
+  });
+
   it("shows a queue as soon as a job is enqueued, without a reload", async () => {
     await curl("-X", "POST", `${server.baseUrl}/q/emails`, "-d", '{"to":"a@b.c"}');
     await row("emails").waitFor();
     await row("emails").locator("td", { hasText: /^1$/ }).first().waitFor();
     expect(await row("emails").locator("td.state").textContent()).toBe("started");
+  });
+
+  it("shows enqueued/s per second, as its header says", async () => {
+    expect(await page.locator("#queues thead th").nth(6).textContent()).toBe("enqueued/s");
+    // One job over the stats window of 60 to 120 seconds: 1/120 to 1/60 per second, not "1.0/min".
+    const cell = row("emails").locator("td").nth(5);
+    await cell.filter({ hasText: /^0\.0\d+$/ }).waitFor();
+    const perSecond = Number(await cell.textContent());
+    expect(perSecond).toBeGreaterThanOrEqual(0.0083);
+    expect(perSecond).toBeLessThanOrEqual(0.017);
   });
 
   it("stops the queue from its panel, and the API agrees", async () => {

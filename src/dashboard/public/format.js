@@ -2,10 +2,11 @@
 
 export const count = (n) => Number(n ?? 0).toLocaleString("en-US");
 
+/** Always per second, as the columns say: slow rates keep two significant digits (0.017). */
 export function rate(perSecond) {
   const n = Number(perSecond ?? 0);
   if (n === 0) return "0";
-  if (n < 0.1) return `${(n * 60).toFixed(1)}/min`;
+  if (n < 0.1) return String(Number(n.toPrecision(2)));
   return n < 10 ? n.toFixed(2) : n.toFixed(0);
 }
 

@@ -4,6 +4,8 @@ import { age, count, rate } from "./format.js";
 
 const body = document.querySelector("#queues tbody");
 const empty = document.getElementById("no-queues");
+// The hint names the server the page came from, whatever its host and port.
+empty.querySelector("code").textContent = `curl -X POST ${location.origin}/q/foo -d '{"a":1}'`;
 
 /** Proto3 JSON leaves out zeros and false, and sends 64-bit counts as strings. */
 export function queueRow(stats) {
