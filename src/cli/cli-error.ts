@@ -10,3 +10,8 @@ export class CliError extends Error {
 }
 
 export const usageError = (message: string) => new CliError(message, 2);
+
+/** Every error the CLI prints starts the same way, whichever command and layer it comes from. */
+export function printError(message: string): void {
+  process.stderr.write(`presque: ${message}\n`);
+}

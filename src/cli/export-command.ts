@@ -2,7 +2,8 @@ import { once } from "node:events";
 import { open } from "node:fs/promises";
 import { rawJobsOfBatch } from "../rest/raw-json.ts";
 import { createPresqueClient } from "../sdk/client.ts";
-import { queueAndFileArgs } from "./cli-values.ts";
+import { commandArgs } from "./command-args.ts";
+import { fileError } from "./file-error.ts";
 import { createProgressBar } from "./progress-bar.ts";
 import { createRestClient, queuePath } from "./rest-client.ts";
 
@@ -19,14 +20,19 @@ const batchSize = 500;
 const leaseSeconds = 60;
 
 export async function runExport(argv: string[]): Promise<void> {
-  const args = queueAndFileArgs(argv, usage);
+  const args = commandArgs(argv, usage, {}, { required: ["queue"], optional: ["file"] });
   if (!args) return;
-  const { queue, file: path } = args;
-  const rest = createRestClient(args.url);
+  const [queue, named] = args.positionals as [string, string | undefined];
+  const path = named === "-" ? undefined : named;
+  const rest = createRestClient(args.values.url);
   const client = createPresqueClient({ baseUrl: rest.baseUrl });
   const info = JSON.parse((await rest.request("GET", `/j/${queuePath(queue)}`)).text) as { ready: number };
   const progress = createProgressBar(`export ${queue}`, info.ready);
-  const file = path ? await open(path, "w") : undefined;
+  const file = path
+    ? await open(path, "w").catch((error: unknown) => {
+        throw fileError("write", path, error);
+      })
+    : undefined;
   const write = async (text: string) => {
     if (file) await file.write(text);
     else if (!process.stdout.write(text)) await once(process.stdout, "drain");

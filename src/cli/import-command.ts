@@ -1,7 +1,8 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { CliError } from "./cli-error.ts";
-import { queueAndFileArgs } from "./cli-values.ts";
+import { commandArgs } from "./command-args.ts";
+import { fileError } from "./file-error.ts";
 import { createProgressBar } from "./progress-bar.ts";
 import { createRestClient, queuePath } from "./rest-client.ts";
 
@@ -16,10 +17,11 @@ const maxBatchJobs = 500;
 const maxBatchBytes = 512 * 1024;
 
 export async function runImport(argv: string[]): Promise<void> {
-  const args = queueAndFileArgs(argv, usage);
+  const args = commandArgs(argv, usage, {}, { required: ["queue"], optional: ["file"] });
   if (!args) return;
-  const { queue, file } = args;
-  const rest = createRestClient(args.url);
+  const [queue, path] = args.positionals as [string, string | undefined];
+  const file = path === "-" ? undefined : path;
+  const rest = createRestClient(args.values.url);
   const progress = createProgressBar(`import ${queue}`, file ? await countLines(file) : undefined);
 
   let batch: string[] = [];
@@ -57,11 +59,16 @@ export async function runImport(argv: string[]): Promise<void> {
 
 async function countLines(file: string): Promise<number> {
   let lines = 0;
-  for await (const line of createInterface({
-    input: createReadStream(file),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  })) {
-    if (line.trim() !== "") lines++;
+  // The first read of the file: a missing one or a directory fails here, before any job is sent.
+  try {
+    for await (const line of createInterface({
+      input: createReadStream(file),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    })) {
+      if (line.trim() !== "") lines++;
+    }
+  } catch (error) {
+    throw fileError("read", file, error);
   }
   return lines;
 }

@@ -1,58 +1,63 @@
 import { ConnectError } from "@connectrpc/connect";
-import { CliError } from "./cli-error.ts";
-import { runExport } from "./export-command.ts";
-import { runImport } from "./import-command.ts";
+import { CliError, printError } from "./cli-error.ts";
 import { stopWhenOrphaned } from "./parent-watch.ts";
-import { runPop } from "./pop-command.ts";
-import { runPush } from "./push-command.ts";
-import { runServe } from "./serve-command.ts";
-import { runStats } from "./stats-command.ts";
-import { runWork } from "./work-command.ts";
+import { presqueVersion } from "./version.ts";
 
 const usage = `presque: a job queue over HTTP+JSON, Connect, gRPC and gRPC-Web, on Redis
 
 Usage:
   presque serve [--port N] [--host ADDR] [--config FILE] [--data-dir DIR]
   presque work --queue NAME [--queue NAME...] [--concurrency N] [--timeout 60s] -- <command> [args...]
-  presque push <queue> [json] [--priority N] [--delay 10s]
+  presque push <queue> [json] [--priority N] [--delay 10s | --run-at TIME] [--uniq KEY] ...
   presque pop <queue> [--wait 30s]
-  presque stats [queue] [--json]
+  presque stats [queue]
   presque import <queue> [file.ndjson]
   presque export <queue> [file.ndjson]
-  presque help
+  presque help [command]
+  presque --version
 
 Every command but serve talks to a running presque: --url URL, or $PRESQUE_URL, or
-http://localhost:5000. Run "presque <command> --help" for details.
+http://localhost:5000; every one that prints takes --json. Run "presque help <command>" for details.
 `;
 
-const commands: Record<string, (argv: string[]) => Promise<void>> = {
-  serve: runServe,
-  work: runWork,
-  push: runPush,
-  pop: runPop,
-  stats: runStats,
-  import: runImport,
-  export: runExport,
+type Command = (argv: string[]) => Promise<void>;
+
+/** Loaded on demand: `presque push` need not load the server (and its engine) to send one request. */
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import("./serve-command.ts")).runServe,
+  work: async () => (await import("./work-command.ts")).runWork,
+  push: async () => (await import("./push-command.ts")).runPush,
+  pop: async () => (await import("./pop-command.ts")).runPop,
+  stats: async () => (await import("./stats-command.ts")).runStats,
+  import: async () => (await import("./import-command.ts")).runImport,
+  export: async () => (await import("./export-command.ts")).runExport,
 };
 
 const [command, ...rest] = process.argv.slice(2);
-const run = command === undefined ? undefined : commands[command];
 if (command === "serve" || command === "work") stopWhenOrphaned();
-if (run) {
+if (command === undefined || ["help", "--help", "-h"].includes(command)) {
+  // `presque help serve` is `presque serve --help`.
+  const topic = rest[0];
+  if (topic === undefined) process.stdout.write(usage);
+  else await runCommand(topic, ["--help"]);
+} else if (["--version", "-v", "version"].includes(command)) {
+  process.stdout.write(`presque ${presqueVersion()}\n`);
+} else {
+  await runCommand(command, rest);
+}
+
+/** Runs a command; failures it expects (and bad options) are one line on stderr, the rest are bugs. */
+async function runCommand(name: string, argv: string[]): Promise<void> {
   try {
-    await run(rest);
+    const load = commands[name];
+    if (!load) throw new CliError(`unknown command ${JSON.stringify(name)}\n\n${usage}`, 2);
+    await (await load())(argv);
   } catch (error) {
-    // Bad options (parseArgs), our own errors and RPC errors are one line; anything else is a bug.
     const known = error instanceof CliError || error instanceof ConnectError || isArgsError(error);
     if (!known) throw error;
-    process.stderr.write(`presque ${command}: ${(error as Error).message}\n`);
+    printError((error as Error).message);
     process.exitCode = error instanceof CliError ? error.exitCode : isArgsError(error) ? 2 : 1;
   }
-} else if (command === undefined || ["help", "--help", "-h"].includes(command)) {
-  process.stdout.write(usage);
-} else {
-  process.stderr.write(`presque: unknown command ${JSON.stringify(command)}\n\n${usage}`);
-  process.exitCode = 2;
 }
 
 function isArgsError(error: unknown): boolean {

@@ -15,13 +15,18 @@ export function createRestClient(url: string | undefined) {
   const baseUrl = (url ?? defaultPresqueUrl()).replace(/\/+$/, "");
   return {
     baseUrl,
-    async request(method: string, path: string, body?: string): Promise<RestAnswer> {
+    async request(
+      method: string,
+      path: string,
+      body?: string,
+      headers: Record<string, string> = {},
+    ): Promise<RestAnswer> {
       let response: Response;
       try {
         response = await fetch(`${baseUrl}${path}`, {
           method,
           body,
-          headers: body === undefined ? {} : { "content-type": "application/json" },
+          headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
         });
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;

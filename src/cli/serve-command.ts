@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
-import { startPresque } from "../app/start-presque.ts";
 import { ConfigError } from "../config/config-error.ts";
 import { loadConfig } from "../config/load-config.ts";
 import { createJsonLogger } from "../log.ts";
+import { printError, usageError } from "./cli-error.ts";
 
 const help = `Usage: presque serve [options]
 
@@ -57,12 +57,14 @@ export async function runServe(argv: string[]): Promise<void> {
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`presque: ${error.message}\n`);
-    process.exit(2);
+    throw usageError(error.message);
   }
 
+  // Loaded only now, so --help and a bad flag answer without loading the whole server.
+  const { startPresque } = await import("../app/start-presque.ts");
   const presque = await startPresque(config, log).catch((error: unknown) => {
-    process.stderr.write(`presque: ${(error as Error).message}\n`);
+    // Exit at once: a half-started presque may hold handles that would keep the process alive.
+    printError((error as Error).message);
     process.exit(1);
   });
   log.info(`presque listening on http://${config.host}:${presque.port}`, {
@@ -93,8 +95,7 @@ export async function runServe(argv: string[]): Promise<void> {
 function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`presque: --port must be an integer from 0 to 65535, got ${JSON.stringify(text)}\n`);
-    process.exit(2);
+    throw usageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(text)}`);
   }
   return port;
 }

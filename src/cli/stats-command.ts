@@ -1,5 +1,6 @@
-import { parseArgs } from "node:util";
+import { commandArgs } from "./command-args.ts";
 import { createRestClient, queuePath } from "./rest-client.ts";
+import { table } from "./table.ts";
 
 const usage = `Usage: presque stats [queue] [--json] [--url URL]
 
@@ -20,16 +21,9 @@ interface QueueInfoJson {
 const columns = ["queue", "ready", "delayed", "in_flight", "dead", "processed", "failed", "state"] as const;
 
 export async function runStats(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: "boolean" },
-      url: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) return void process.stdout.write(usage);
+  const args = commandArgs(argv, usage, { json: { type: "boolean" } }, { optional: ["queue"] });
+  if (!args) return;
+  const { values, positionals } = args;
   const rest = createRestClient(values.url);
   const queue = positionals[0];
   const answer = await rest.request("GET", queue === undefined ? "/stats" : `/j/${queuePath(queue)}`);
@@ -41,21 +35,5 @@ export async function runStats(argv: string[]): Promise<void> {
       column === "state" ? (info.stopped ? "stopped" : "started") : String(info[column]),
     ),
   );
-  process.stdout.write(table([[...columns], ...rows]));
-}
-
-/** Left-aligned first column, right-aligned numbers. */
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) =>
-          i === 0 || i === row.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0),
-        )
-        .join("  ")
-        .trimEnd(),
-    )
-    .map((line) => `${line}\n`)
-    .join("");
+  process.stdout.write(table([[...columns], ...rows], (i) => i > 0 && i < columns.length - 1));
 }

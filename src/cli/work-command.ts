@@ -3,7 +3,7 @@ import { createJsonLogger } from "../log.ts";
 import { defaultPresqueUrl } from "../sdk/client.ts";
 import { Worker } from "../sdk/worker.ts";
 import { usageError } from "./cli-error.ts";
-import { parseCount, parseDuration } from "./cli-values.ts";
+import { durationMs, parseCount } from "./cli-values.ts";
 import { runJobProcess } from "./job-process.ts";
 
 const usage = `Usage: presque work --queue NAME [--queue NAME...] [options] -- <command> [args...]
@@ -47,8 +47,8 @@ export async function runWork(argv: string[]): Promise<void> {
   if (command.length === 0) throw usageError(`name the program to run after --\n\n${usage}`);
   if (!values.queue?.length) throw usageError(`name at least one --queue\n\n${usage}`);
   const url = values.url ?? defaultPresqueUrl();
-  const timeoutMs = values.timeout === undefined ? 0 : parseDuration(values.timeout, "--timeout");
-  const leaseMs = values.lease === undefined ? 30_000 : parseDuration(values.lease, "--lease");
+  const timeoutMs = values.timeout === undefined ? 0 : durationMs(values.timeout, "--timeout");
+  const leaseMs = values.lease === undefined ? 30_000 : durationMs(values.lease, "--lease");
 
   const worker = new Worker({
     url,
