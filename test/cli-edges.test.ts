@@ -33,7 +33,7 @@ describe("the CLI's edges", () => {
   });
 
   it("prints a command's help with `presque help <command>`, as `<command> --help` does", async () => {
-    for (const command of ["serve", "push", "pop", "stats", "import"]) {
+    for (const command of ["serve", "push", "dead", "schedules", "purge"]) {
       const viaHelp = (await cli("help", command)).stdout;
       expect(viaHelp).toMatch(new RegExp(`^Usage: presque ${command}`));
       expect(viaHelp).toBe((await cli(command, "--help")).stdout);
@@ -76,6 +76,8 @@ describe("the CLI's edges", () => {
       ["push", "edges-a", "1", "2"],
       ["import", "edges-a", "file", "more"],
       ["export", "edges-a", "file", "more"],
+      ["purge", "edges-a", "edges-b"],
+      ["dead", "list", "edges-a", "edges-b"],
     ]) {
       expect(await failing(...args)).toMatchObject({
         code: 2,

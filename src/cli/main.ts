@@ -11,6 +11,9 @@ Usage:
   presque push <queue> [json] [--priority N] [--delay 10s | --run-at TIME] [--uniq KEY] ...
   presque pop <queue> [--wait 30s]
   presque stats [queue]
+  presque stop|start|purge <queue>
+  presque dead list|redrive|delete <queue>
+  presque schedules list|set|delete ...
   presque import <queue> [file.ndjson]
   presque export <queue> [file.ndjson]
   presque help [command]
@@ -29,6 +32,11 @@ const commands: Record<string, () => Promise<Command>> = {
   push: async () => (await import("./push-command.ts")).runPush,
   pop: async () => (await import("./pop-command.ts")).runPop,
   stats: async () => (await import("./stats-command.ts")).runStats,
+  stop: async () => (await import("./control-command.ts")).stateCommand("stop"),
+  start: async () => (await import("./control-command.ts")).stateCommand("start"),
+  purge: async () => (await import("./control-command.ts")).runPurge,
+  dead: async () => (await import("./dead-command.ts")).runDead,
+  schedules: async () => (await import("./schedules-command.ts")).runSchedules,
   import: async () => (await import("./import-command.ts")).runImport,
   export: async () => (await import("./export-command.ts")).runExport,
 };

@@ -1,0 +1,48 @@
+import { commandArgs } from "./command-args.ts";
+import { createRestClient, queuePath } from "./rest-client.ts";
+
+const json = { json: { type: "boolean" } } as const;
+const queueArg = { required: ["queue"] };
+
+const stateUsage = (verb: "stop" | "start") => `Usage: presque ${verb} <queue> [--json] [--url URL]
+
+${
+  verb === "stop"
+    ? "Stops a queue: it keeps accepting jobs but hands none out until started again."
+    : "Starts a stopped queue again: it hands its jobs out."
+}
+`;
+
+/** `presque stop` and `presque start`: POST /control/:queue. */
+export function stateCommand(verb: "stop" | "start") {
+  const usage = stateUsage(verb);
+  return async (argv: string[]): Promise<void> => {
+    const args = commandArgs(argv, usage, json, queueArg);
+    if (!args) return;
+    const queue = args.positionals[0] as string;
+    const body = JSON.stringify({ status: verb });
+    const answer = await createRestClient(args.values.url).request(
+      "POST",
+      `/control/${queuePath(queue)}`,
+      body,
+    );
+    if (args.values.json) return void process.stdout.write(`${answer.text}\n`);
+    const { status } = JSON.parse(answer.text) as { status: string };
+    process.stdout.write(`${queue} ${status}\n`);
+  };
+}
+
+const purgeUsage = `Usage: presque purge <queue> [--json] [--url URL]
+
+Deletes every job of the queue: ready, delayed and leased (dead letters stay). Prints how many.
+`;
+
+export async function runPurge(argv: string[]): Promise<void> {
+  const args = commandArgs(argv, purgeUsage, json, queueArg);
+  if (!args) return;
+  const queue = args.positionals[0] as string;
+  const answer = await createRestClient(args.values.url).request("DELETE", `/q/${queuePath(queue)}`);
+  if (args.values.json) return void process.stdout.write(`${answer.text}\n`);
+  const { purged } = JSON.parse(answer.text) as { purged: number };
+  process.stdout.write(`purged ${purged} jobs from ${queue}\n`);
+}
