@@ -4,7 +4,8 @@ import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-no
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Health, HealthCheckResponse_ServingStatus as Status } from "../gen/grpc/health/v1/health_pb.ts";
-import { readScripts } from "../src/engine/script-loader.ts";
+import { createRedisHealth } from "../src/engine/store/redis-health.ts";
+import { readScripts } from "../src/engine/store/script-loader.ts";
 import { createReadiness } from "../src/health/readiness.ts";
 import { curl, json } from "./support/curl.ts";
 import { startTestServer, type TestServer } from "./support/presque-server.ts";
@@ -40,7 +41,7 @@ describe("readiness", () => {
   it("leaves every Lua script loaded in Redis when it reports ready", async () => {
     const redis = new Redis(inject("redisUrl"));
     try {
-      expect((await createReadiness(redis)()).ready).toBe(true);
+      expect((await createReadiness(createRedisHealth(redis))()).ready).toBe(true);
       const shas = readScripts().map((script) => createHash("sha1").update(script.lua).digest("hex"));
       expect(await redis.script("EXISTS", ...shas)).toEqual(shas.map(() => 1));
     } finally {
@@ -58,7 +59,7 @@ describe("readiness", () => {
     });
     redis.on("error", () => {});
     try {
-      const report = await createReadiness(redis)();
+      const report = await createReadiness(createRedisHealth(redis))();
       expect(report.ready).toBe(false);
       expect(report.checks.redis).not.toBe("ok");
     } finally {

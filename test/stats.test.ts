@@ -6,10 +6,8 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { StatsService } from "../gen/presque/v1/stats_service_pb.ts";
 import { defaultConfig } from "../src/config/config.ts";
-import { startDepthSampler } from "../src/engine/depth-sampler.ts";
 import { openEngine } from "../src/engine/open-engine.ts";
-import { readQueueHistory } from "../src/engine/queue-history.ts";
-import { redisNowMs } from "../src/engine/redis-clock.ts";
+import { readQueueHistory } from "../src/engine/views/queue-history.ts";
 import { curl, json } from "./support/curl.ts";
 import { startTestServer, type TestServer } from "./support/presque-server.ts";
 
@@ -99,15 +97,13 @@ describe("the depth sampler", () => {
     const redis = new Redis(inject("redisUrl"));
     const config = { ...defaultConfig, prefix: `t${randomBytes(4).toString("hex")}` };
     const opened = await openEngine({ redis, config, onError: () => {} });
-    const sampler = startDepthSampler({ ...opened, intervalMs: 60_000, onError: () => {} });
     try {
-      await opened.engine.enqueue("sampled", ["1", "2"]);
-      await opened.engine.enqueue("sampled", ["3"], { delayMs: 60_000 });
-      await sampler.sampleNow();
-      const [bucket] = await readQueueHistory(redis, opened.keys, "sampled", 1, await redisNowMs(redis));
+      await opened.engine.jobs.enqueue("sampled", ["1", "2"]);
+      await opened.engine.jobs.enqueue("sampled", ["3"], { delayMs: 60_000 });
+      await opened.sampleDepths();
+      const [bucket] = await readQueueHistory(opened.store, "sampled", 1, await opened.store.nowMs());
       expect(bucket).toMatchObject({ ready: 2, delayed: 1, inFlight: 0, enqueued: 3 });
     } finally {
-      sampler.stop();
       await opened.close();
       redis.disconnect();
     }

@@ -1,16 +1,13 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { Redis } from "ioredis";
 import type { PresqueConfig } from "../config/config.ts";
-import { startDepthSampler } from "../engine/depth-sampler.ts";
-import { openConsumers } from "../engine/open-consumers.ts";
 import { openEngine } from "../engine/open-engine.ts";
+import { createRedisClient, type RedisConnection } from "../engine/store/redis-connection.ts";
+import { redisRisks } from "../engine/store/redis-risks.ts";
 import type { Logger } from "../log.ts";
 import { createMonitoring } from "../metrics/monitoring.ts";
 import { startManagedRedis } from "../redis/managed-redis.ts";
 import { buildHandler } from "../server/build-handler.ts";
 import { createOnePortServer } from "../server/one-port.ts";
-import { redisRisks } from "./check-redis.ts";
-import { createRedisClient } from "./redis-client.ts";
 
 export interface RunningPresque {
   /** The port actually listened on (useful with port 0). */
@@ -21,9 +18,6 @@ export interface RunningPresque {
   stop(): Promise<void>;
 }
 
-/** Depth charts have one point per minute; several samples a minute keep the last one fresh. */
-const depthSampleIntervalMs = 10_000;
-
 /** Starts presque as configured: Redis (configured or managed), engine, server on one port. */
 export async function startPresque(config: PresqueConfig, log: Logger): Promise<RunningPresque> {
   const managed = config.redis
@@ -32,7 +26,7 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
         dataDir: config.dataDir,
         log: (msg) => log.info(msg, { component: "redis" }),
       });
-  let redis: Redis | undefined;
+  let redis: RedisConnection | undefined;
   try {
     redis = createRedisClient(config.redis ?? managed?.connection ?? {});
     redis.on("error", (error: Error) => log.warn("redis connection error", { error: error.message }));
@@ -44,28 +38,21 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
     const opened = await openEngine({
       redis,
       config,
-      onError: (error) => log.error("reaper failed", { error }),
-    });
-    const depthSampler = startDepthSampler({
-      ...opened,
-      intervalMs: depthSampleIntervalMs,
-      onError: (error) => log.error("depth sampling failed", { error }),
+      onError: (error, what) => log.error(`${what} failed`, { error }),
     });
     const shutdown = new AbortController();
     const server = createOnePortServer(
       buildHandler({
-        engine: opened.engine,
+        opened,
         limits: config.limits,
         log,
         logRequests: config.logRequests,
         shutdownSignal: shutdown.signal,
         monitoring: createMonitoring(opened),
-        consumers: openConsumers(opened, (error) => log.error("subscription failed", { error })),
       }),
     );
     const port = await server.listen(config.port, config.host).catch(async (error: unknown) => {
       // e.g. EADDRINUSE: stop the timers already running before reporting it
-      depthSampler.stop();
       await opened.close();
       throw error;
     });
@@ -76,7 +63,6 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
       async stop() {
         shutdown.abort(new ConnectError("server is shutting down", Code.Unavailable));
         await server.close(config.shutdownGraceMs);
-        depthSampler.stop();
         await opened.close();
         await client.quit();
         await managed?.stop();

@@ -1,28 +1,42 @@
-import type { Redis } from "ioredis";
 import type { PresqueConfig } from "../config/config.ts";
-import { createEngine, type Engine } from "./create-engine.ts";
-import { createKeySpace, type KeySpace } from "./keys.ts";
-import { createQueueRegistry, type QueueRegistry } from "./queue-registry.ts";
-import { createQueueScripts, type QueueScripts } from "./queue-scripts.ts";
-import { defaultQueueSettings } from "./queue-settings.ts";
-import { startReaper } from "./reaper.ts";
-import { startScheduler } from "./scheduler.ts";
-import { loadScripts } from "./script-loader.ts";
-import { createWakeHub, type WakeHub } from "./wake-hub.ts";
+import { startDepthSampler } from "./background/depth-sampler.ts";
+import { startReaper } from "./background/reaper.ts";
+import { startScheduleTicker } from "./background/schedule-ticker.ts";
+import { createSubscriberLeases } from "./consumers/subscriber-leases.ts";
+import { createSubscriptions, type Subscriptions } from "./consumers/subscription-hub.ts";
+import { createWorkerRegistry, type WorkerRegistry } from "./consumers/worker-registry.ts";
+import type { Engine } from "./engine.ts";
+import { defaultQueueSettings } from "./model/queue-settings.ts";
+import { createValidator } from "./model/validate.ts";
+import { createDeadLetters } from "./ops/dead-letters.ts";
+import { createJobOps } from "./ops/job-ops.ts";
+import { createQueueAdmin } from "./ops/queue-admin.ts";
+import { createSchedules } from "./ops/schedules.ts";
+import { createSettlements, type SettleObserver } from "./ops/settlements.ts";
+import type { RedisConnection } from "./store/redis-connection.ts";
+import { openStore, type Store } from "./store/store.ts";
+import { createJobBrowser, type JobBrowser } from "./views/job-browser.ts";
+import { createStatsReader, type StatsReader } from "./views/queue-stats.ts";
 
 export interface OpenEngine {
   engine: Engine;
-  /** The parts the engine is built from, for modules that extend it (subscriptions, workers, stats). */
-  redis: Redis;
-  keys: KeySpace;
-  scripts: QueueScripts;
-  registry: QueueRegistry;
-  wakeHub: WakeHub;
+  /** Streaming subscriptions (Subscribe, SSE) of this process. */
+  subscriptions: Subscriptions;
+  workers: WorkerRegistry;
+  /** Read-only views for operators. */
+  stats: StatsReader;
+  jobBrowser: JobBrowser;
+  /** Redis behind typed methods, for health and metrics (ping, script cache). */
+  store: Store;
+  /** Adds an observer of every ack and nack (e.g. ack-latency metrics). */
+  observeSettlements(observer: SettleObserver): void;
   /** Runs one reaper pass now (tests; leases live in Redis, so no final pass is ever needed). */
   sweep(): Promise<number>;
   /** Fires the schedules that are due now (tests); resolves with how many jobs were enqueued. */
   fireSchedules(): Promise<number>;
-  /** Stops the reaper and the wake subscription; the command connection is the caller's. */
+  /** Samples every queue's depth into its minute bucket now (tests; a timer does it too). */
+  sampleDepths(): Promise<void>;
+  /** Stops the background loops and the wake subscription; the command connection is the caller's. */
   close(): Promise<void>;
 }
 
@@ -31,60 +45,85 @@ export type EngineConfig = Pick<
   "prefix" | "limits" | "reaperIntervalMs" | "defaultLeaseSeconds" | "idempotencyWindowSeconds"
 >;
 
+/** Depth charts have one point per minute; several samples a minute keep the last one fresh. */
+const depthSampleIntervalMs = 10_000;
+
 /**
- * Wires an engine onto a Redis connection: scripts, the wake subscription (a duplicate
- * connection, since a subscribed connection can run nothing else) and the reaper.
+ * The one place the engine is assembled: the store on the Redis connection, the operations,
+ * consumers, views and the background loops (reaper, schedule ticker, depth sampler).
  */
 export async function openEngine(options: {
-  redis: Redis;
+  redis: RedisConnection;
   config: EngineConfig;
-  onError: (error: unknown) => void;
+  onError: (error: unknown, what: string) => void;
 }): Promise<OpenEngine> {
-  const { redis, config } = options;
-  loadScripts(redis);
-  const keys = createKeySpace(config.prefix);
+  const { config, onError } = options;
   const defaults = defaultQueueSettings(config.defaultLeaseSeconds * 1000);
-  const scripts = createQueueScripts(redis, keys, defaults);
-  const registry = createQueueRegistry(redis, keys.queues);
-  const wakeHub = await createWakeHub(redis.duplicate(), keys.wakeChannel);
-  const reaper = startReaper({
-    scripts,
-    redis,
-    registry,
-    intervalMs: config.reaperIntervalMs,
-    onError: options.onError,
+  const store = await openStore({
+    redis: options.redis,
+    prefix: config.prefix,
+    defaults,
+    onError: (error) => onError(error, "redis wake connection"),
   });
-  const scheduler = startScheduler({
-    redis,
-    keys,
-    scripts,
-    registry,
-    maxIdleMs: 1000,
-    onError: options.onError,
-  });
-  const engine = createEngine({
-    redis,
-    keys,
-    scripts,
-    registry,
-    wakeHub,
-    limits: config.limits,
+  const deps = {
+    store,
+    validate: createValidator(config.limits),
     defaults,
     idempotencyWindowMs: config.idempotencyWindowSeconds * 1000,
+  };
+  const settlements = createSettlements();
+  const jobs = createJobOps({ ...deps, settlements });
+  const engine: Engine = {
+    jobs,
+    queues: createQueueAdmin(deps),
+    dead: createDeadLetters(deps, jobs),
+    schedules: createSchedules(deps),
+    validate: deps.validate,
+  };
+  const subscriptions = createSubscriptions({
+    engine,
+    wakeHub: store.wake,
+    leases: createSubscriberLeases(store),
+    onError: (error) => onError(error, "subscription"),
+  });
+  // Acks through any edge return credit to the subscription that was sent the job.
+  settlements.add(subscriptions.returnCredit);
+
+  const reaper = startReaper({
+    store,
+    intervalMs: config.reaperIntervalMs,
+    onError: (error) => onError(error, "reaper"),
+  });
+  const ticker = startScheduleTicker({
+    store,
+    maxIdleMs: 1000,
+    onError: (error) => onError(error, "schedule ticker"),
+  });
+  const sampler = startDepthSampler({
+    engine,
+    store,
+    intervalMs: depthSampleIntervalMs,
+    onError: (error) => onError(error, "depth sampler"),
   });
   return {
     engine,
-    redis,
-    keys,
-    scripts,
-    registry,
-    wakeHub,
+    subscriptions,
+    workers: createWorkerRegistry(store),
+    stats: createStatsReader({ engine, store }),
+    jobBrowser: createJobBrowser({ engine, store }),
+    store,
+    observeSettlements: settlements.add,
     sweep: reaper.sweep,
-    fireSchedules: scheduler.fireDue,
+    fireSchedules: ticker.fireDue,
+    sampleDepths: sampler.sampleNow,
     async close() {
       reaper.stop();
-      scheduler.stop();
-      await wakeHub.close();
+      ticker.stop();
+      sampler.stop();
+      await store.close();
     },
   };
 }
+
+/** What consumer edges use beyond the engine: streaming subscriptions and the worker registry. */
+export type Consumers = Pick<OpenEngine, "subscriptions" | "workers">;

@@ -1,6 +1,4 @@
-import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
-import { readScripts } from "../engine/script-loader.ts";
+import type { RedisHealth } from "../engine/store/redis-health.ts";
 
 export interface ReadinessReport {
   ready: boolean;
@@ -29,16 +27,10 @@ function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
  * first use anyway (EVALSHA, then EVAL), so a Redis that lost its script cache (restart, SCRIPT
  * FLUSH) is not a reason to refuse traffic: the probe loads what is missing and reports the result.
  */
-export function createReadiness(redis: Redis): Readiness {
-  const scripts = readScripts().map((script) => ({
-    lua: script.lua,
-    sha: createHash("sha1").update(script.lua).digest("hex"),
-  }));
+export function createReadiness(store: RedisHealth): Readiness {
   const check = async (): Promise<ReadinessReport> => {
-    await redis.ping();
-    const exists = (await redis.script("EXISTS", ...scripts.map((s) => s.sha))) as number[];
-    const missing = scripts.filter((_, i) => exists[i] !== 1);
-    for (const script of missing) await redis.script("LOAD", script.lua);
+    await store.ping();
+    await store.loadMissingScripts();
     return { ready: true, checks: { redis: "ok", scripts: "ok" } };
   };
   return async () => {

@@ -1,7 +1,8 @@
-import { createJobBrowser, type JobBrowser } from "../engine/job-browser.ts";
 import type { OpenEngine } from "../engine/open-engine.ts";
-import { createStatsReader, type StatsReader } from "../engine/queue-stats.ts";
+import type { JobBrowser } from "../engine/views/job-browser.ts";
+import type { StatsReader } from "../engine/views/queue-stats.ts";
 import { createReadiness, type Readiness } from "../health/readiness.ts";
+import { recordAckLatency } from "./ack-latency.ts";
 import { createPresqueMetrics, type PresqueMetrics } from "./presque-metrics.ts";
 
 /** What the operator-facing edges (dashboard, /metrics, health, StatsService) are built from. */
@@ -12,16 +13,14 @@ export interface Monitoring {
   readiness: Readiness;
 }
 
-export function createMonitoring({
-  engine,
-  redis,
-  keys,
-}: Pick<OpenEngine, "engine" | "redis" | "keys">): Monitoring {
-  const stats = createStatsReader({ engine, redis, keys });
+/** Builds monitoring on an opened engine; its ack-latency histogram observes every ack. */
+export function createMonitoring(opened: OpenEngine): Monitoring {
+  const metrics = createPresqueMetrics({ stats: opened.stats, health: opened.store.health });
+  opened.observeSettlements(recordAckLatency(metrics));
   return {
-    stats,
-    metrics: createPresqueMetrics({ stats, redis }),
-    jobs: createJobBrowser({ engine, redis, keys }),
-    readiness: createReadiness(redis),
+    stats: opened.stats,
+    metrics,
+    jobs: opened.jobBrowser,
+    readiness: createReadiness(opened.store.health),
   };
 }

@@ -1,6 +1,6 @@
-import type { Redis } from "ioredis";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { StatsReader } from "../engine/queue-stats.ts";
+import type { RedisHealth } from "../engine/store/redis-health.ts";
+import type { StatsReader } from "../engine/views/queue-stats.ts";
 
 export interface PresqueMetrics {
   /** Reads Redis (queue sizes, lifetime counters, a PING) and renders the Prometheus text. */
@@ -16,7 +16,13 @@ export interface PresqueMetrics {
  * the cluster-wide truth, the same from every presque process. Request and ack-latency metrics
  * are this process's own; sum them across processes in PromQL.
  */
-export function createPresqueMetrics({ stats, redis }: { stats: StatsReader; redis: Redis }): PresqueMetrics {
+export function createPresqueMetrics({
+  stats,
+  health,
+}: {
+  stats: StatsReader;
+  health: Pick<RedisHealth, "ping">;
+}): PresqueMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -71,9 +77,7 @@ export function createPresqueMetrics({ stats, redis }: { stats: StatsReader; red
   });
 
   const readRedis = async () => {
-    const started = process.hrtime.bigint();
-    await redis.ping();
-    redisPing.set(Number(process.hrtime.bigint() - started) / 1e9);
+    redisPing.set(await health.ping());
     const snapshot = await stats.snapshot();
     // Reset first: a queue that is gone must not keep its last value forever.
     for (const metric of [ready, delayed, inFlight, dead, stopped, oldestAge, ...Object.values(counters)])

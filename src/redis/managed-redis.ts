@@ -2,12 +2,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { waitForRedis } from "../engine/store/wait-for-redis.ts";
 import { claimDataDir } from "./data-dir-lock.ts";
 import { findRedisServer } from "./find-redis-server.ts";
 import { freePort } from "./free-port.ts";
 import { withParentDeathSignal } from "./parent-death-signal.ts";
 import { readLogTail } from "./read-log-tail.ts";
-import { waitForRedis } from "./wait-for-redis.ts";
 
 /** Where to reach the server; spread it into ioredis options: `new Redis({ ...managed.connection })`. */
 export type RedisConnection = { path: string } | { host: string; port: number };

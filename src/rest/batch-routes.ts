@@ -16,7 +16,7 @@ export function registerBatchRoutes(router: RestRouter, deps: RestDeps): void {
     .on("POST", batchPath, async ({ req, res, params, query }) => {
       const queue = engine.validate.queueName(params[0] as string);
       const jobs = rawJobsOfBatch(await readBody(req, deps.maxBodyBytes));
-      const result = await engine.enqueueJobs(queue, jobs, enqueueParams(req, query));
+      const result = await engine.jobs.enqueue(queue, jobs, enqueueParams(req, query));
       const replay: Record<string, string> = result.duplicate ? { "idempotent-replayed": "true" } : {};
       sendJson(res, result.duplicate ? 200 : 201, { queue, ids: result.ids }, replay);
     })
@@ -27,7 +27,7 @@ export function registerBatchRoutes(router: RestRouter, deps: RestDeps): void {
         const queue = params[0] as string;
         onlyParams(query, ["batch_size", "lease", "wait"]);
         const lease = secondsParamMs(query, "lease");
-        const result = await engine.fetch(queue, {
+        const result = await engine.jobs.fetch(queue, {
           count: numberParam(query, "batch_size") ?? Math.min(defaultBatchSize, deps.maxBatchSize),
           leaseMs: lease === undefined ? 0 : engine.validate.leaseMs(lease),
           waitMs: secondsParamMs(query, "wait"),

@@ -18,7 +18,7 @@ export function registerControlRoutes(router: RestRouter, deps: RestDeps): void 
   });
   router
     .on("GET", controlPath, async ({ res, params }) => {
-      const info = await engine.queueInfo(params[0] as string);
+      const info = await engine.queues.queueInfo(params[0] as string);
       sendJson(res, 200, answer(info.queue, info.stopped));
     })
     .on("POST", controlPath, async ({ req, res, params }) => {
@@ -28,17 +28,17 @@ export function registerControlRoutes(router: RestRouter, deps: RestDeps): void 
       if (status !== "stop" && status !== "start") {
         throw invalidArgument('body must be {"status": "stop"} or {"status": "start"}');
       }
-      await engine.setStopped(queue, status === "stop");
+      await engine.queues.setStopped(queue, status === "stop");
       sendJson(res, 200, { ...answer(queue, status === "stop"), response: "updated" });
     })
     .on("DELETE", controlPath, async ({ res, params }) => {
       const queue = params[0] as string;
-      await engine.deleteQueue(queue);
+      await engine.queues.deleteQueue(queue);
       sendJson(res, 200, { queue, deleted: true });
     })
     .on("GET", settingsPath, async ({ res, params }) => {
       const queue = params[0] as string;
-      sendJson(res, 200, { queue, settings: settingsJson(await engine.getSettings(queue)) });
+      sendJson(res, 200, { queue, settings: settingsJson(await engine.queues.getSettings(queue)) });
     })
     .on("POST", settingsPath, async ({ req, res, params }) => {
       const queue = params[0] as string;
@@ -46,7 +46,10 @@ export function registerControlRoutes(router: RestRouter, deps: RestDeps): void 
       if (typeof body !== "object" || body === null || Array.isArray(body)) {
         throw invalidArgument('body must be {"max_attempts": 5, ...}; null resets a setting');
       }
-      const settings = await engine.updateSettings(queue, settingsUpdate(body as Record<string, unknown>));
+      const settings = await engine.queues.updateSettings(
+        queue,
+        settingsUpdate(body as Record<string, unknown>),
+      );
       sendJson(res, 200, { queue, settings: settingsJson(settings) });
     });
 }

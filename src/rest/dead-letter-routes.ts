@@ -1,4 +1,4 @@
-import type { RedriveOptions } from "../engine/dead-letters.ts";
+import type { RedriveOptions } from "../engine/ops/dead-letters.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 import { readBody, sendJson, sendText } from "./http-io.ts";
 import { jobEnvelopeJson } from "./job-json.ts";
@@ -34,7 +34,7 @@ export function registerDeadLetterRoutes(router: RestRouter, deps: RestDeps): vo
 
   router
     .on("GET", deadPath, async ({ res, params, query }) => {
-      const page = await engine.listDead(params[0] as string, {
+      const page = await engine.dead.listDead(params[0] as string, {
         cursor: query.get("cursor") ?? undefined,
         limit: numberParam(query, "limit"),
       });
@@ -43,7 +43,7 @@ export function registerDeadLetterRoutes(router: RestRouter, deps: RestDeps): vo
     })
     .on("POST", /^\/dead\/([^/]+)\/redrive$/, async ({ req, res, params }) => {
       const queue = params[0] as string;
-      const redriven = await engine.redrive(queue, await readOptions(req));
+      const redriven = await engine.dead.redrive(queue, await readOptions(req));
       sendJson(res, 200, { queue, redriven });
     })
     .on("DELETE", deadPath, async ({ req, res, params }) => {
@@ -53,6 +53,6 @@ export function registerDeadLetterRoutes(router: RestRouter, deps: RestDeps): vo
       if (errorContains !== undefined || to !== undefined) {
         throw invalidArgument('delete takes {"ids": [...]} or no body (every dead letter)');
       }
-      sendJson(res, 200, { queue, deleted: await engine.deleteDead(queue, ids) });
+      sendJson(res, 200, { queue, deleted: await engine.dead.deleteDead(queue, ids) });
     });
 }

@@ -1,4 +1,4 @@
-import type { EnqueueOptions } from "../engine/types.ts";
+import type { EnqueueOptions } from "../engine/model/job.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 import type { Request } from "./http-io.ts";
 import { numberParam, onlyParams } from "./query-params.ts";

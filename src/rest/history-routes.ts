@@ -1,4 +1,4 @@
-import type { MinutePoint } from "../engine/queue-history.ts";
+import type { MinutePoint } from "../engine/views/queue-history.ts";
 import type { Monitoring } from "../metrics/monitoring.ts";
 import { sendJson } from "./http-io.ts";
 import { numberParam } from "./query-params.ts";

@@ -1,4 +1,4 @@
-import type { QueueInfo } from "../engine/types.ts";
+import type { QueueInfo } from "../engine/model/job.ts";
 import { sendJson } from "./http-io.ts";
 import type { RestDeps } from "./rest-deps.ts";
 import type { RestRouter } from "./router.ts";
@@ -28,17 +28,18 @@ export function queueInfoJson(info: QueueInfo) {
 
 /** Read-only views: /j/ (one queue), /status (names and sizes), /stats (everything). */
 export function registerInfoRoutes(router: RestRouter, { engine }: RestDeps): void {
-  const allInfo = async () => Promise.all((await engine.listQueues()).map((name) => engine.queueInfo(name)));
+  const allInfo = async () =>
+    Promise.all((await engine.queues.listQueues()).map((name) => engine.queues.queueInfo(name)));
   router
     .on("GET", /^\/j\/([^/]+)$/, async ({ res, params }) => {
-      sendJson(res, 200, queueInfoJson(await engine.queueInfo(params[0] as string)));
+      sendJson(res, 200, queueInfoJson(await engine.queues.queueInfo(params[0] as string)));
     })
     .on("GET", /^\/status\/?$/, async ({ res }) => {
-      const queues = await engine.listQueues();
+      const queues = await engine.queues.listQueues();
       sendJson(res, 200, { queues, size: queues.length });
     })
     .on("GET", /^\/status\/([^/]+)$/, async ({ res, params }) => {
-      const info = await engine.queueInfo(params[0] as string);
+      const info = await engine.queues.queueInfo(params[0] as string);
       sendJson(res, 200, { queue: info.queue, size: info.ready });
     })
     .on("GET", /^\/stats\/?$/, async ({ res }) => {

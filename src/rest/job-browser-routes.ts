@@ -1,4 +1,4 @@
-import type { BrowsableState } from "../engine/job-browser.ts";
+import type { BrowsableState } from "../engine/views/job-browser.ts";
 import type { Monitoring } from "../metrics/monitoring.ts";
 import { sendText } from "./http-io.ts";
 import { jobEnvelopeJson } from "./job-json.ts";

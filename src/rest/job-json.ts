@@ -1,4 +1,4 @@
-import type { JobView } from "../engine/types.ts";
+import type { JobView } from "../engine/model/job.ts";
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 

@@ -20,7 +20,7 @@ export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
       const queue = engine.validate.queueName(params[0] as string);
       const body = await readBody(req, deps.maxBodyBytes);
       parseJsonBody(body);
-      const result = await engine.enqueueJobs(queue, [body], { ...enqueueParams(req, query), requeue });
+      const result = await engine.jobs.enqueue(queue, [body], { ...enqueueParams(req, query), requeue });
       const id = result.ids[0] as string;
       // A replay of an idempotent request answers like the first one, marked as such.
       const replay: Record<string, string> = result.duplicate ? { "idempotent-replayed": "true" } : {};
@@ -39,7 +39,7 @@ export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
         // no lease: presque's take-it-for-good fetch; a lease given must be a real one
         const lease = secondsParamMs(query, "lease");
         const leaseMs = lease === undefined ? 0 : engine.validate.leaseMs(lease);
-        const result = await engine.fetch(queue, {
+        const result = await engine.jobs.fetch(queue, {
           leaseMs,
           waitMs: secondsParamMs(query, "wait"),
           signal: requestSignal(res, deps.shutdownSignal),
@@ -54,14 +54,14 @@ export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
     )
     .on("DELETE", queuePath, async ({ res, params }) => {
       const queue = params[0] as string;
-      sendJson(res, 200, { queue, purged: await engine.purge(queue) });
+      sendJson(res, 200, { queue, purged: await engine.queues.purge(queue) });
     })
     .on("GET", jobPathPattern, async ({ res, params }) => {
-      sendText(res, 200, jobEnvelopeJson(await engine.getJob(params[0] as string, params[1] as string)));
+      sendText(res, 200, jobEnvelopeJson(await engine.jobs.getJob(params[0] as string, params[1] as string)));
     })
     .on("DELETE", jobPathPattern, async ({ req, res, params, query }) => {
       onlyParams(query, ["token"]);
-      await engine.ack(params[0] as string, params[1] as string, leaseTokenOf(req, query));
+      await engine.jobs.ack(params[0] as string, params[1] as string, leaseTokenOf(req, query));
       sendEmpty(res, 204);
     })
     .on("POST", /^\/q\/([^/]+)\/([^/]+)\/nack$/, async ({ req, res, params, query }) => {
@@ -76,11 +76,16 @@ export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
       if (details.error !== undefined && typeof details.error !== "string") throw invalidNack();
       if (details.delay !== undefined && typeof details.delay !== "number") throw invalidNack();
       if (details.retryable !== undefined && typeof details.retryable !== "boolean") throw invalidNack();
-      const result = await engine.nack(params[0] as string, params[1] as string, leaseTokenOf(req, query), {
-        error: details.error,
-        delayMs: details.delay === undefined ? secondsParamMs(query, "delay") : details.delay * 1000,
-        retryable: details.retryable,
-      });
+      const result = await engine.jobs.nack(
+        params[0] as string,
+        params[1] as string,
+        leaseTokenOf(req, query),
+        {
+          error: details.error,
+          delayMs: details.delay === undefined ? secondsParamMs(query, "delay") : details.delay * 1000,
+          retryable: details.retryable,
+        },
+      );
       sendJson(
         res,
         200,
@@ -90,13 +95,13 @@ export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
       );
     })
     .on("POST", /^\/q\/([^/]+)\/([^/]+)\/promote$/, async ({ res, params }) => {
-      await engine.promoteJob(params[0] as string, params[1] as string);
-      sendText(res, 200, jobEnvelopeJson(await engine.getJob(params[0] as string, params[1] as string)));
+      await engine.jobs.promote(params[0] as string, params[1] as string);
+      sendText(res, 200, jobEnvelopeJson(await engine.jobs.getJob(params[0] as string, params[1] as string)));
     })
     .on("POST", /^\/q\/([^/]+)\/([^/]+)\/extend$/, async ({ req, res, params, query }) => {
       onlyParams(query, ["token", "lease"]);
       const leaseMs = secondsParamMs(query, "lease") ?? "default";
-      const job = await engine.extendLease(
+      const job = await engine.jobs.extendLease(
         params[0] as string,
         params[1] as string,
         leaseTokenOf(req, query),

@@ -1,4 +1,4 @@
-import type { Engine } from "../engine/create-engine.ts";
+import type { Engine } from "../engine/engine.ts";
 import type { Response } from "./http-io.ts";
 
 /** What every REST route file is built from. */

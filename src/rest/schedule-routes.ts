@@ -1,4 +1,4 @@
-import type { ScheduleView } from "../engine/schedules.ts";
+import type { ScheduleView } from "../engine/ops/schedules.ts";
 import { invalidArgument, PresqueError } from "../errors/presque-error.ts";
 import { readBody, sendJson, sendText } from "./http-io.ts";
 import { parseJsonBody, rawValueOf } from "./raw-json.ts";
@@ -28,9 +28,11 @@ export function registerScheduleRoutes(router: RestRouter, deps: RestDeps): void
   const { engine } = deps;
   const list = (views: ScheduleView[]) => `{"schedules":[${views.map(scheduleJson).join(",")}]}`;
   router
-    .on("GET", /^\/schedules\/?$/, async ({ res }) => sendText(res, 200, list(await engine.listSchedules())))
+    .on("GET", /^\/schedules\/?$/, async ({ res }) =>
+      sendText(res, 200, list(await engine.schedules.listSchedules())),
+    )
     .on("GET", /^\/schedules\/([^/]+)$/, async ({ res, params }) => {
-      sendText(res, 200, list(await engine.listSchedules(params[0] as string)));
+      sendText(res, 200, list(await engine.schedules.listSchedules(params[0] as string)));
     })
     .on("PUT", schedulePath, async ({ req, res, params }) => {
       const body = await readBody(req, deps.maxBodyBytes);
@@ -46,7 +48,7 @@ export function registerScheduleRoutes(router: RestRouter, deps: RestDeps): void
       if (every !== undefined && typeof every !== "number") throw invalidArgument(shape);
       if (timezone !== undefined && typeof timezone !== "string") throw invalidArgument(shape);
       if (priority !== undefined && typeof priority !== "number") throw invalidArgument(shape);
-      const view = await engine.putSchedule({
+      const view = await engine.schedules.putSchedule({
         queue: params[0] as string,
         name: params[1] as string,
         timing:
@@ -60,7 +62,7 @@ export function registerScheduleRoutes(router: RestRouter, deps: RestDeps): void
     })
     .on("DELETE", schedulePath, async ({ res, params }) => {
       const [queue, name] = params as [string, string];
-      if (!(await engine.deleteSchedule(queue, name))) {
+      if (!(await engine.schedules.deleteSchedule(queue, name))) {
         throw new PresqueError("not_found", `queue ${queue} has no schedule ${name}`);
       }
       sendJson(res, 200, { queue, name, deleted: true });

@@ -1,4 +1,4 @@
-import type { QueueSettings } from "../engine/queue-settings.ts";
+import type { QueueSettings } from "../engine/model/queue-settings.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 
 /** REST names (snake_case, seconds) of the queue settings, and their engine names and scale. */

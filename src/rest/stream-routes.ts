@@ -1,6 +1,6 @@
 import { once } from "node:events";
-import type { Consumers } from "../engine/open-consumers.ts";
-import type { SubscriptionEvent } from "../engine/subscription.ts";
+import type { SubscriptionEvent } from "../engine/consumers/subscription-loop.ts";
+import type { Consumers } from "../engine/open-engine.ts";
 import type { Response } from "./http-io.ts";
 import { jobEnvelopeJson } from "./job-json.ts";
 import { numberParam, secondsParamMs } from "./query-params.ts";

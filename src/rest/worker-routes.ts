@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { WorkerInfo } from "../engine/worker-registry.ts";
+import type { WorkerInfo } from "../engine/consumers/worker-registry.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 import { readBody, sendEmpty, sendJson } from "./http-io.ts";
 import { parseJsonBody } from "./raw-json.ts";

@@ -7,11 +7,11 @@ import {
   type JobRef,
   type SubscribeResponseSchema,
 } from "../../gen/presque/v1/consumer_service_pb.ts";
-import type { Engine } from "../engine/create-engine.ts";
-import type { Consumers } from "../engine/open-consumers.ts";
-import type { SubscriptionEvent } from "../engine/subscription.ts";
-import type { AckOutcome } from "../engine/types.ts";
-import type { JobRef as EngineJobRef } from "../engine/worker-registry.ts";
+import type { SubscriptionEvent } from "../engine/consumers/subscription-loop.ts";
+import type { RunningJob } from "../engine/consumers/worker-registry.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { AckOutcome } from "../engine/model/job.ts";
+import type { Consumers } from "../engine/open-engine.ts";
 import { toConnectError } from "../errors/error-table.ts";
 import { toJobMessage } from "./job-message.ts";
 
@@ -57,7 +57,7 @@ export function createConsumerService({
     },
 
     async ackBatch(req) {
-      const outcomes = await engine.ackMany(req.items);
+      const outcomes = await engine.jobs.ackMany(req.items);
       return { results: outcomes.map((outcome) => ackResults[outcome.status]) };
     },
 
@@ -134,7 +134,7 @@ function toSubscribeResponse(event: SubscriptionEvent): MessageInitShape<typeof 
   }
 }
 
-const fromJobRef = (ref: JobRef): EngineJobRef => ({
+const fromJobRef = (ref: JobRef): RunningJob => ({
   queue: ref.queue,
   id: ref.id,
   startedAt: ref.startedAt ? timestampMs(ref.startedAt) : 0,

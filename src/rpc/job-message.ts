@@ -7,7 +7,7 @@ import {
   ValueSchema,
 } from "@bufbuild/protobuf/wkt";
 import { type Job, JobSchema, JobState } from "../../gen/presque/v1/job_pb.ts";
-import type { JobView } from "../engine/types.ts";
+import type { JobView } from "../engine/model/job.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 
 const states: Record<JobView["state"], JobState> = {

@@ -4,8 +4,8 @@ import type {
   EnqueueOptions as ProtoEnqueueOptions,
   QueueService,
 } from "../../gen/presque/v1/queue_service_pb.ts";
-import type { Engine } from "../engine/create-engine.ts";
-import type { EnqueueOptions } from "../engine/types.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { EnqueueOptions } from "../engine/model/job.ts";
 import { optionalMs, optionalText, payloadText, toJobMessage } from "./job-message.ts";
 
 export interface QueueServiceDeps {
@@ -36,7 +36,7 @@ export function createQueueService({
 }: QueueServiceDeps): ServiceImpl<typeof QueueService> {
   return {
     async enqueue(req) {
-      const result = await engine.enqueueJobs(req.queue, [payloadText(req.payload)], {
+      const result = await engine.jobs.enqueue(req.queue, [payloadText(req.payload)], {
         ...enqueueOptions(req.options),
         requeue: req.requeue,
       });
@@ -45,11 +45,11 @@ export function createQueueService({
 
     async enqueueBatch(req) {
       const payloads = req.payloads.map((payload, i) => payloadText(payload, `payloads[${i}]`));
-      return engine.enqueueJobs(req.queue, payloads, enqueueOptions(req.options));
+      return engine.jobs.enqueue(req.queue, payloads, enqueueOptions(req.options));
     },
 
     async fetch(req, ctx) {
-      const result = await engine.fetch(req.queue, {
+      const result = await engine.jobs.fetch(req.queue, {
         count: req.maxJobs || 1,
         leaseMs: req.autoAck ? 0 : secondsToMs(req.leaseSeconds) || "default",
         waitMs: secondsToMs(req.waitSeconds),
@@ -59,12 +59,12 @@ export function createQueueService({
     },
 
     async ack(req) {
-      await engine.ack(req.queue, req.id, req.leaseToken);
+      await engine.jobs.ack(req.queue, req.id, req.leaseToken);
       return {};
     },
 
     async nack(req) {
-      const result = await engine.nack(req.queue, req.id, req.leaseToken, {
+      const result = await engine.jobs.nack(req.queue, req.id, req.leaseToken, {
         error: req.error,
         delayMs: req.delaySeconds === undefined ? undefined : secondsToMs(req.delaySeconds),
         retryable: req.retryable,
@@ -76,16 +76,16 @@ export function createQueueService({
 
     async extendLease(req) {
       const leaseMs = secondsToMs(req.leaseSeconds) || "default";
-      return { job: toJobMessage(await engine.extendLease(req.queue, req.id, req.leaseToken, leaseMs)) };
+      return { job: toJobMessage(await engine.jobs.extendLease(req.queue, req.id, req.leaseToken, leaseMs)) };
     },
 
     async promoteJob(req) {
-      await engine.promoteJob(req.queue, req.id);
-      return { job: toJobMessage(await engine.getJob(req.queue, req.id)) };
+      await engine.jobs.promote(req.queue, req.id);
+      return { job: toJobMessage(await engine.jobs.getJob(req.queue, req.id)) };
     },
 
     async getJob(req) {
-      return { job: toJobMessage(await engine.getJob(req.queue, req.id)) };
+      return { job: toJobMessage(await engine.jobs.getJob(req.queue, req.id)) };
     },
   };
 }

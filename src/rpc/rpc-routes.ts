@@ -6,7 +6,7 @@ import { DeadLetterService } from "../../gen/presque/v1/dead_letter_service_pb.t
 import { QueueService } from "../../gen/presque/v1/queue_service_pb.ts";
 import { ScheduleService } from "../../gen/presque/v1/schedule_service_pb.ts";
 import { StatsService } from "../../gen/presque/v1/stats_service_pb.ts";
-import type { StatsReader } from "../engine/queue-stats.ts";
+import type { StatsReader } from "../engine/views/queue-stats.ts";
 import { createHealthService } from "../health/health-service.ts";
 import type { Readiness } from "../health/readiness.ts";
 import { type ConsumerServiceDeps, createConsumerService } from "./consumer-service.ts";

@@ -6,8 +6,8 @@ import {
   ScheduleSchema,
   type ScheduleService,
 } from "../../gen/presque/v1/schedule_service_pb.ts";
-import type { Engine } from "../engine/create-engine.ts";
-import type { ScheduleView } from "../engine/schedules.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { ScheduleView } from "../engine/ops/schedules.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 import { optionalText, payloadText } from "./job-message.ts";
 
@@ -34,7 +34,7 @@ export function createScheduleService({ engine }: { engine: Engine }): ServiceIm
       if (!schedule) throw invalidArgument("schedule is missing");
       const timing = schedule.timing;
       if (timing.case === undefined) throw invalidArgument("a schedule needs cron or every_seconds");
-      const view = await engine.putSchedule({
+      const view = await engine.schedules.putSchedule({
         name: schedule.name,
         queue: schedule.queue,
         timing:
@@ -47,10 +47,12 @@ export function createScheduleService({ engine }: { engine: Engine }): ServiceIm
       return { schedule: toScheduleMessage(view) };
     },
     async listSchedules(req) {
-      return { schedules: (await engine.listSchedules(optionalText(req.queue))).map(toScheduleMessage) };
+      return {
+        schedules: (await engine.schedules.listSchedules(optionalText(req.queue))).map(toScheduleMessage),
+      };
     },
     async deleteSchedule(req) {
-      return { deleted: await engine.deleteSchedule(req.queue, req.name) };
+      return { deleted: await engine.schedules.deleteSchedule(req.queue, req.name) };
     },
   };
 }

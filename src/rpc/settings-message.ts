@@ -1,5 +1,5 @@
 import type { QueueSettings as SettingsMessage } from "../../gen/presque/v1/control_service_pb.ts";
-import type { QueueSettings } from "../engine/queue-settings.ts";
+import type { QueueSettings } from "../engine/model/queue-settings.ts";
 
 /** Settings travel in seconds on the wire and live in milliseconds in the engine. */
 const fields = [

@@ -2,10 +2,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { StatsService } from "../../gen/presque/v1/stats_service_pb.ts";
-import type { Engine } from "../engine/create-engine.ts";
-import type { MinutePoint } from "../engine/queue-history.ts";
-import type { QueueStats, StatsReader } from "../engine/queue-stats.ts";
-import type { QueueInfo } from "../engine/types.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { QueueInfo } from "../engine/model/job.ts";
+import type { MinutePoint } from "../engine/views/queue-history.ts";
+import type { QueueStats, StatsReader } from "../engine/views/queue-stats.ts";
 import { toConnectError } from "../errors/error-table.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 
@@ -62,12 +62,14 @@ export function createStatsService({
 }): ServiceImpl<typeof StatsService> {
   return {
     async getQueueInfo(req) {
-      return { info: toInfoMessage(await engine.queueInfo(req.queue)) };
+      return { info: toInfoMessage(await engine.queues.queueInfo(req.queue)) };
     },
 
     async getStats() {
-      const names = await engine.listQueues();
-      return { queues: (await Promise.all(names.map((name) => engine.queueInfo(name)))).map(toInfoMessage) };
+      const names = await engine.queues.listQueues();
+      return {
+        queues: (await Promise.all(names.map((name) => engine.queues.queueInfo(name)))).map(toInfoMessage),
+      };
     },
 
     async *watchStats(req, ctx) {

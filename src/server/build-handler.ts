@@ -1,9 +1,7 @@
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Limits } from "../config/config.ts";
-import type { Engine } from "../engine/create-engine.ts";
-import type { Consumers } from "../engine/open-consumers.ts";
+import type { OpenEngine } from "../engine/open-engine.ts";
 import type { Logger } from "../log.ts";
-import { withAckLatency } from "../metrics/ack-latency.ts";
 import type { Monitoring } from "../metrics/monitoring.ts";
 import { observeRequests } from "../metrics/request-observer.ts";
 import type { Response } from "../rest/http-io.ts";
@@ -16,7 +14,8 @@ import { rpcRoutes } from "../rpc/rpc-routes.ts";
 import { answerUnknownProcedure, withFrameworkErrorBodies } from "./framework-errors.ts";
 
 export interface HandlerDeps {
-  engine: Engine;
+  /** The engine with its consumers (subscriptions, worker registry). */
+  opened: OpenEngine;
   limits: Limits;
   log: Logger;
   /** One log line per request. */
@@ -25,8 +24,6 @@ export interface HandlerDeps {
   shutdownSignal: AbortSignal;
   /** Dashboard, metrics, health and stats (src/metrics/monitoring.ts). */
   monitoring: Monitoring;
-  /** Streaming subscriptions and the worker registry. */
-  consumers: Consumers;
 }
 
 /**
@@ -35,9 +32,8 @@ export interface HandlerDeps {
  */
 export function buildHandler(deps: HandlerDeps) {
   const { limits, log, shutdownSignal, monitoring } = deps;
-  const { consumers } = deps;
-  // Acks through any edge return credit to the subscription that was sent the job.
-  const engine = consumers.subscriptions.observe(withAckLatency(deps.engine, monitoring.metrics));
+  const { engine } = deps.opened;
+  const consumers = { subscriptions: deps.opened.subscriptions, workers: deps.opened.workers };
   const restDeps = {
     engine,
     maxBodyBytes: limits.maxBodyBytes,

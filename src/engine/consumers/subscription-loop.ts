@@ -1,0 +1,175 @@
+import { randomUUID } from "node:crypto";
+import { invalidArgument } from "../../errors/presque-error.ts";
+import type { Engine } from "../engine.ts";
+import type { JobView } from "../model/job.ts";
+import type { Waiter, WakeHub } from "../store/wake-hub.ts";
+import { createLeaseLedger, type LeaseLedger } from "./lease-ledger.ts";
+import type { SubscriberLeases } from "./subscriber-leases.ts";
+
+export interface SubscribeOptions {
+  /** Highest priority first; at least one, no duplicates. */
+  queues: string[];
+  /** Credit: most jobs sent and not yet settled; default 1. */
+  prefetch?: number;
+  /** Lease of each job; "default": each queue's own setting. */
+  leaseMs: number | "default";
+  /** Send a heartbeat after this long without another event; default 15 s. */
+  heartbeatMs?: number;
+  /** Ends the subscription: the client went away, or the server is shutting down. */
+  signal: AbortSignal;
+  /**
+   * Aborted when the server shuts down. Then the leases are kept, not released: a worker can still
+   * finish and ack its jobs through another presque process, and the rest expire there.
+   */
+  shutdownSignal: AbortSignal;
+}
+
+export type SubscriptionEvent =
+  | {
+      type: "subscribed";
+      subscriptionId: string;
+      prefetch: number;
+      leaseMs: number | "default";
+      heartbeatMs: number;
+    }
+  | { type: "job"; job: JobView }
+  | { type: "heartbeat" };
+
+export interface SubscriptionDeps {
+  engine: Engine;
+  wakeHub: WakeHub;
+  leases: SubscriberLeases;
+  /** Told which subscription holds which job, so an ack in this process returns its credit. */
+  holders: {
+    hold(ledger: LeaseLedger, queue: string, id: string): void;
+    forget(ledger: LeaseLedger, queue: string, id: string): void;
+  };
+  onError: (error: unknown) => void;
+}
+
+const defaultHeartbeatMs = 15_000;
+
+/**
+ * One subscriber's stream of events. No polling: before trying the queues it registers a wake
+ * waiter on each of them, so a job enqueued between a failed fetch and the wait still wakes it.
+ */
+export async function* runSubscription(
+  deps: SubscriptionDeps,
+  options: SubscribeOptions,
+): AsyncGenerator<SubscriptionEvent> {
+  const { engine, wakeHub, leases } = deps;
+  const { queues, signal, leaseMs } = checkOptions(engine, options);
+  const prefetch = engine.validate.batchSize(options.prefetch ?? 1, "prefetch");
+  const heartbeatMs = options.heartbeatMs ?? defaultHeartbeatMs;
+  const ledger = createLeaseLedger();
+
+  /** Jobs of earlier queues first, up to the free credit. */
+  const fetchInOrder = async (free: number): Promise<JobView[]> => {
+    const jobs: JobView[] = [];
+    for (const queue of queues) {
+      if (jobs.length >= free) break;
+      const result = await engine.jobs.fetch(queue, { count: free - jobs.length, leaseMs });
+      jobs.push(...result.jobs);
+    }
+    return jobs;
+  };
+
+  /** Credit also comes back for leases settled where we cannot see it (another process) or expired. */
+  const dropLostLeases = async () => {
+    const held = ledger.list();
+    const still = await leases.stillHeld(held);
+    held.forEach((lease, i) => {
+      if (still[i]) return;
+      ledger.settle(lease.queue, lease.id);
+      deps.holders.forget(ledger, lease.queue, lease.id);
+    });
+  };
+
+  // Queues whose wake this subscription owns (see WakeHub): its next fetch decides whether to
+  // pass each on; whatever it cannot fetch now goes on to the next waiter at once.
+  let woken: string[] = [];
+  const passOnWakes = () => {
+    for (const queue of woken) wakeHub.passOn(queue);
+    woken = [];
+  };
+  try {
+    // Connect sends the response headers with the first message only, so say hello at once.
+    yield { type: "subscribed", subscriptionId: randomUUID(), prefetch, leaseMs, heartbeatMs };
+    let lastEventAt = Date.now();
+    while (!signal.aborted) {
+      const quietMs = heartbeatMs - (Date.now() - lastEventAt);
+      if (quietMs <= 0) {
+        await dropLostLeases();
+        yield { type: "heartbeat" };
+        lastEventAt = Date.now();
+        continue;
+      }
+      const free = prefetch - ledger.size;
+      if (free <= 0) {
+        passOnWakes(); // no credit to fetch with: another consumer may
+        await ledger.waitForCredit(quietMs, signal);
+        continue;
+      }
+      const waiters = queues.map((queue) => wakeHub.register(queue));
+      let jobs: JobView[];
+      try {
+        jobs = await fetchInOrder(free);
+      } catch (error) {
+        for (const waiter of waiters) waiter.cancel();
+        throw error;
+      }
+      if (jobs.length > 0) passOnWakes();
+      else woken = [];
+      if (jobs.length === 0) {
+        woken = await waitForAny(queues, waiters, quietMs, signal);
+        continue;
+      }
+      for (const waiter of waiters) waiter.cancel();
+      for (const job of jobs) {
+        ledger.hold({ queue: job.queue, id: job.id, leaseToken: job.leaseToken ?? "" });
+        deps.holders.hold(ledger, job.queue, job.id);
+      }
+      for (const job of jobs) yield { type: "job", job };
+      lastEventAt = Date.now();
+    }
+    signal.throwIfAborted();
+  } finally {
+    passOnWakes();
+    for (const lease of ledger.list()) deps.holders.forget(ledger, lease.queue, lease.id);
+    if (!options.shutdownSignal.aborted && ledger.size > 0) {
+      await leases.release(ledger.list()).catch(deps.onError);
+    }
+  }
+}
+
+function checkOptions(engine: Engine, options: SubscribeOptions) {
+  if (options.queues.length === 0) throw invalidArgument("name at least one queue");
+  for (const queue of options.queues) engine.validate.queueName(queue);
+  if (new Set(options.queues).size !== options.queues.length) throw invalidArgument("a queue is named twice");
+  const heartbeatMs = options.heartbeatMs ?? defaultHeartbeatMs;
+  if (!Number.isFinite(heartbeatMs) || heartbeatMs < 1000 || heartbeatMs > 60_000) {
+    throw invalidArgument("heartbeat must be from 1 to 60 seconds");
+  }
+  const leaseMs: number | "default" =
+    options.leaseMs === "default" ? "default" : engine.validate.leaseMs(options.leaseMs);
+  return { ...options, leaseMs };
+}
+
+/** Waits until any of the queues is woken; the other waiters are cancelled. */
+/** Waits for a wake of any of the queues; resolves with those this subscription now owns. */
+async function waitForAny(
+  queues: string[],
+  waiters: Waiter[],
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<string[]> {
+  const round = new AbortController();
+  const either = AbortSignal.any([signal, round.signal]);
+  const outcomes = waiters.map((waiter) => waiter.wait(timeoutMs, either));
+  await Promise.race(outcomes);
+  round.abort();
+  const settled = await Promise.all(outcomes);
+  // cancelling hands on any wake a waiter was picked for but did not report
+  for (const waiter of waiters) waiter.cancel();
+  return queues.filter((_, i) => settled[i] === "woken");
+}

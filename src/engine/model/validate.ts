@@ -1,0 +1,102 @@
+import type { Limits } from "../../config/config.ts";
+import { invalidArgument } from "../../errors/presque-error.ts";
+
+/** Characters allowed in queue names: no braces (keys use `{queue}` hash tags), no slashes (URLs). */
+const queueNamePattern = /^[A-Za-z0-9_.:-]+$/;
+const jobIdPattern = /^[1-9][0-9]{0,15}$/;
+export const maxPriority = 1000;
+const traceparentPattern = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+const maxDelayMs = 10 * 365 * 24 * 3600 * 1000;
+
+/** The checks every edge shares, so REST and RPC answer bad input with the same words. */
+export function createValidator(limits: Limits) {
+  /** Queue and schedule names: they become parts of Redis keys and of URLs. */
+  const checkName = (name: string, what: string): string => {
+    if (name.length === 0) throw invalidArgument(`${what} is missing`);
+    if (name.length > limits.maxQueueNameLength) {
+      throw invalidArgument(`${what} is longer than ${limits.maxQueueNameLength} characters`);
+    }
+    if (!queueNamePattern.test(name)) {
+      throw invalidArgument(
+        `${what} ${JSON.stringify(name)} may only contain letters, digits, underscore, dot, colon and hyphen`,
+      );
+    }
+    return name;
+  };
+  return {
+    queueName: (name: string) => checkName(name, "queue name"),
+    scheduleName: (name: string) => checkName(name, "schedule name"),
+
+    jobId(id: string): string {
+      if (!jobIdPattern.test(id)) throw invalidArgument(`job id ${JSON.stringify(id)} is not a job id`);
+      return id;
+    },
+
+    leaseToken(token: string): string {
+      if (token === "") throw invalidArgument("lease token is missing");
+      return token;
+    },
+
+    priority(priority: number): number {
+      if (!Number.isInteger(priority) || Math.abs(priority) > maxPriority) {
+        throw invalidArgument(`priority must be an integer from -${maxPriority} to ${maxPriority}`);
+      }
+      return priority;
+    },
+
+    delayMs(delayMs: number, what = "delay"): number {
+      if (!Number.isFinite(delayMs) || delayMs < 0 || delayMs > maxDelayMs) {
+        throw invalidArgument(`${what} must be between 0 and 10 years`);
+      }
+      return Math.round(delayMs);
+    },
+
+    /** An absolute time in ms since the epoch, within a sane range. */
+    timestamp(ms: number, what: string): number {
+      if (!Number.isFinite(ms) || ms < 0 || ms > Date.UTC(9999, 0))
+        throw invalidArgument(`${what} is not a valid time`);
+      return Math.round(ms);
+    },
+
+    maxAttempts(n: number): number {
+      if (!Number.isInteger(n) || n < 1 || n > 1000)
+        throw invalidArgument("max_attempts must be an integer from 1 to 1000");
+      return n;
+    },
+
+    /** A client-chosen key (unique key, idempotency key): 1 to 256 characters. */
+    optionalKey(key: string | undefined, what: string): string | undefined {
+      if (key === undefined) return undefined;
+      if (key.length === 0 || key.length > 256) throw invalidArgument(`${what} must be 1 to 256 characters`);
+      return key;
+    },
+
+    /** W3C trace context: a malformed header is dropped, as the spec asks, not refused. */
+    traceparent(value: string | undefined): string | undefined {
+      return value !== undefined && traceparentPattern.test(value) ? value : undefined;
+    },
+
+    batchSize(count: number, what: string): number {
+      if (!Number.isInteger(count) || count < 1 || count > limits.maxBatchSize) {
+        throw invalidArgument(`${what} must be from 1 to ${limits.maxBatchSize}`);
+      }
+      return count;
+    },
+
+    leaseMs(ms: number): number {
+      if (!Number.isFinite(ms) || ms <= 0 || ms > limits.maxLeaseSeconds * 1000) {
+        throw invalidArgument(`lease must be more than 0 and at most ${limits.maxLeaseSeconds} seconds`);
+      }
+      return Math.ceil(ms);
+    },
+
+    waitMs(ms: number): number {
+      if (!Number.isFinite(ms) || ms < 0 || ms > limits.maxWaitSeconds * 1000) {
+        throw invalidArgument(`wait must be from 0 to ${limits.maxWaitSeconds} seconds`);
+      }
+      return Math.round(ms);
+    },
+  };
+}
+
+export type Validator = ReturnType<typeof createValidator>;

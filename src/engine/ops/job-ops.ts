@@ -1,0 +1,226 @@
+import { createHash } from "node:crypto";
+import { PresqueError } from "../../errors/presque-error.ts";
+import type {
+  AckOutcome,
+  EnqueueOptions,
+  EnqueueResult,
+  FetchOptions,
+  FetchResult,
+  JobView,
+  LeaseRef,
+  NackOptions,
+  NackResult,
+} from "../model/job.ts";
+import type { EnqueueScriptOptions } from "../store/job-store.ts";
+import { jobNotFound, leaseRefused, type OpsDeps } from "./ops-deps.ts";
+import type { Settlements } from "./settlements.ts";
+
+/** A job's life: enqueue, fetch (with long poll), ack, nack, extend, promote, look up. */
+export interface JobOps {
+  /** Adds jobs atomically; refuses with already_exists (unique key) or queue_full. */
+  enqueue(queue: string, payloads: string[], options?: EnqueueOptions): Promise<EnqueueResult>;
+  fetch(queue: string, options: FetchOptions): Promise<FetchResult>;
+  /** Resolves with the time from enqueue to this ack (Redis clock), for latency metrics. */
+  ack(queue: string, id: string, leaseToken: string): Promise<{ latencyMs: number }>;
+  /**
+   * Acks many jobs (of any queues) with one script call per queue. Each item gets its own result,
+   * so one stale token does not fail the others.
+   */
+  ackMany(items: LeaseRef[]): Promise<AckOutcome[]>;
+  nack(queue: string, id: string, leaseToken: string, options?: NackOptions): Promise<NackResult>;
+  extendLease(queue: string, id: string, leaseToken: string, leaseMs: number | "default"): Promise<JobView>;
+  getJob(queue: string, id: string): Promise<JobView>;
+  /** A delayed job becomes ready now; failed_precondition when it is not delayed. */
+  promote(queue: string, id: string): Promise<void>;
+}
+
+const maxTextLength = 4096;
+
+export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobOps {
+  const { store, validate, settlements } = deps;
+  const { wake } = store;
+
+  const checkText = (text: string | undefined, what: string) => {
+    if (text !== undefined && text.length > maxTextLength) {
+      throw new PresqueError("invalid_argument", `${what} is longer than ${maxTextLength} characters`);
+    }
+    return text;
+  };
+
+  const checkLease = (queue: string, id: string, leaseToken: string) => {
+    validate.queueName(queue);
+    validate.jobId(id);
+    validate.leaseToken(leaseToken);
+  };
+
+  const scriptOptionsOf = (payloads: string[], options: EnqueueOptions): EnqueueScriptOptions => {
+    const checked: EnqueueScriptOptions = {
+      priority: validate.priority(options.priority ?? 0),
+      delayMs: validate.delayMs(options.delayMs ?? 0),
+      runAtMs: options.runAtMs === undefined ? undefined : validate.timestamp(options.runAtMs, "run_at"),
+      maxAttempts: options.maxAttempts === undefined ? undefined : validate.maxAttempts(options.maxAttempts),
+      expiresAtMs:
+        options.expiresAtMs === undefined ? undefined : validate.timestamp(options.expiresAtMs, "expires_at"),
+      unique: validate.optionalKey(options.unique, "unique key"),
+      traceparent: validate.traceparent(options.traceparent),
+      idempotencyKey: validate.optionalKey(options.idempotencyKey, "idempotency key"),
+      idempotencyMs: deps.idempotencyWindowMs,
+      requeue: options.requeue === true || undefined,
+    };
+    if (checked.idempotencyKey !== undefined) {
+      // what makes two requests "the same": the payloads and every option but the key itself
+      const { idempotencyKey: _key, idempotencyMs: _window, ...request } = checked;
+      checked.idempotencyDigest = createHash("sha256")
+        .update(JSON.stringify([payloads, request]))
+        .digest("base64");
+    }
+    return checked;
+  };
+
+  const ops: JobOps = {
+    async enqueue(queue, payloads, options = {}) {
+      validate.queueName(queue);
+      validate.batchSize(payloads.length, "number of jobs");
+      if (options.unique !== undefined && payloads.length > 1) {
+        throw new PresqueError("invalid_argument", "a unique key applies to one job, not to a batch");
+      }
+      const scriptOptions = scriptOptionsOf(payloads, options);
+      // The registry is best effort: the next enqueue adds the name again. Failing the request
+      // here would make a client retry an enqueue that did happen.
+      const [, reply] = await Promise.all([
+        store.registry.ensure(queue).catch(() => undefined),
+        store.jobs.enqueue(queue, scriptOptions, payloads),
+      ]);
+      switch (reply.code) {
+        case "ok":
+        case "duplicate":
+          return { ids: reply.ids, duplicate: reply.code === "duplicate" };
+        case "unique_held":
+          throw new PresqueError(
+            "already_exists",
+            `job already exists: job ${reply.holder} holds unique key ${options.unique}`,
+          );
+        case "mismatch":
+          throw new PresqueError(
+            "idempotency_mismatch",
+            `idempotency key ${options.idempotencyKey} was used for a different request; use a new key`,
+          );
+        case "expired":
+          throw new PresqueError("invalid_argument", "expires_at is already past");
+        case "full":
+          throw new PresqueError(
+            "queue_full",
+            `queue ${queue} is full (${reply.waiting} waiting jobs); retry later`,
+          );
+      }
+    },
+
+    async fetch(queue, options) {
+      validate.queueName(queue);
+      const count = validate.batchSize(options.count ?? 1, "batch size");
+      const leaseMs =
+        options.leaseMs === "default" ? -1 : options.leaseMs === 0 ? 0 : validate.leaseMs(options.leaseMs);
+      const waitMs = validate.waitMs(options.waitMs ?? 0);
+      if (waitMs === 0) return store.jobs.fetch(queue, count, leaseMs);
+      const deadline = Date.now() + waitMs;
+      // true while this call owns a wake (see WakeHub): its next fetch decides whether to pass it on
+      let woken = false;
+      for (;;) {
+        // A client gone (or a shutdown) must not take a job it can no longer receive.
+        if (options.signal?.aborted) {
+          if (woken) wake.passOn(queue);
+          return { jobs: [], stopped: false };
+        }
+        const waiter = wake.register(queue);
+        try {
+          const result = await store.jobs.fetch(queue, count, leaseMs).catch((error: unknown) => {
+            if (woken) wake.passOn(queue);
+            throw error;
+          });
+          if (woken && result.jobs.length > 0) wake.passOn(queue);
+          const remaining = deadline - Date.now();
+          if (result.jobs.length > 0 || remaining <= 0) return result;
+          woken = (await waiter.wait(remaining, options.signal)) === "woken";
+        } finally {
+          waiter.cancel();
+        }
+      }
+    },
+
+    async ack(queue, id, leaseToken) {
+      checkLease(queue, id, leaseToken);
+      const reply = await store.jobs.ack(queue, id, leaseToken);
+      if (reply.code !== "ok") throw leaseRefused(reply, queue, id);
+      settlements.report({ queue, id, ackLatencyMs: reply.latencyMs });
+      return { latencyMs: reply.latencyMs };
+    },
+
+    async ackMany(items) {
+      validate.batchSize(items.length, "number of acks");
+      const byQueue = new Map<string, number[]>();
+      items.forEach((item, i) => {
+        checkLease(item.queue, item.id, item.leaseToken);
+        byQueue.set(item.queue, [...(byQueue.get(item.queue) ?? []), i]);
+      });
+      const outcomes: AckOutcome[] = new Array(items.length);
+      await Promise.all(
+        [...byQueue].map(async ([queue, indexes]) => {
+          const replies = await store.jobs.ackMany(
+            queue,
+            indexes.map((i) => items[i] as LeaseRef),
+          );
+          indexes.forEach((itemIndex, k) => {
+            outcomes[itemIndex] = replies[k] as AckOutcome;
+          });
+        }),
+      );
+      outcomes.forEach((outcome, i) => {
+        const item = items[i] as LeaseRef;
+        if (outcome.status === "acked")
+          settlements.report({ queue: item.queue, id: item.id, ackLatencyMs: outcome.latencyMs });
+      });
+      return outcomes;
+    },
+
+    async nack(queue, id, leaseToken, options = {}) {
+      checkLease(queue, id, leaseToken);
+      const reply = await store.jobs.nack(queue, id, leaseToken, {
+        delayMs: options.delayMs === undefined ? -1 : validate.delayMs(options.delayMs),
+        error: checkText(options.error, "error") ?? "",
+        retryable: options.retryable !== false,
+        jitter: Math.random(),
+      });
+      if (reply.code !== "ok") throw leaseRefused(reply, queue, id);
+      settlements.report({ queue, id });
+      return reply.outcome === "dead"
+        ? { outcome: "dead", reason: reply.reason }
+        : { outcome: "retry", dueAt: reply.dueAt };
+    },
+
+    async extendLease(queue, id, leaseToken, leaseMs) {
+      checkLease(queue, id, leaseToken);
+      const ms = leaseMs === "default" ? -1 : validate.leaseMs(leaseMs);
+      const reply = await store.jobs.extend(queue, id, leaseToken, ms);
+      if (reply.code !== "ok") throw leaseRefused(reply, queue, id);
+      return ops.getJob(queue, id);
+    },
+
+    async promote(queue, id) {
+      validate.queueName(queue);
+      validate.jobId(id);
+      const code = await store.jobs.promote(queue, id);
+      if (code === "not_found") throw jobNotFound(queue, id);
+      if (code === "not_delayed")
+        throw new PresqueError("not_delayed", `job ${id} of queue ${queue} is not delayed`);
+    },
+
+    async getJob(queue, id) {
+      validate.queueName(queue);
+      validate.jobId(id);
+      const job = await store.jobs.read(queue, id);
+      if (!job) throw jobNotFound(queue, id);
+      return job;
+    },
+  };
+  return ops;
+}

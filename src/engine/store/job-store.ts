@@ -1,0 +1,188 @@
+import type { Redis } from "ioredis";
+import type { AckOutcome, FetchResult, JobView, LeaseRef } from "../model/job.ts";
+import { parseFetchReply, parseJobHash } from "./job-hash.ts";
+import type { KeySpace } from "./keys.ts";
+import { replyCodes, unexpected } from "./reply-codes.ts";
+import { execPipeline, type ScriptRunner } from "./script-runner.ts";
+
+/** The options of enqueueJobs-8.lua, already checked by the engine. */
+export interface EnqueueScriptOptions {
+  priority: number;
+  delayMs: number;
+  runAtMs?: number;
+  maxAttempts?: number;
+  expiresAtMs?: number;
+  unique?: string;
+  traceparent?: string;
+  idempotencyKey?: string;
+  idempotencyMs: number;
+  /** A hash of the request, so a key reused for another request is refused. */
+  idempotencyDigest?: string;
+  requeue?: true;
+}
+
+export type EnqueueReply =
+  | { code: "ok" | "duplicate"; ids: string[] }
+  | { code: "unique_held"; holder: string }
+  | { code: "full"; waiting: number }
+  | { code: "mismatch" | "expired" };
+
+/** Why a lease holder's change was refused (fencing). */
+export type LeaseRefusal = { code: "not_found" | "stale_lease" };
+export type NackReply =
+  | LeaseRefusal
+  | { code: "ok"; outcome: "retry"; dueAt: number }
+  | { code: "ok"; outcome: "dead"; reason: string };
+
+/** One typed wrapper per job script (arguments in, a parsed reply out), and the job reads. */
+export interface JobStore {
+  enqueue(queue: string, options: EnqueueScriptOptions, payloads: string[]): Promise<EnqueueReply>;
+  /** leaseMs: 0 removes the jobs as they are handed out; -1 the queue's default lease. */
+  fetch(queue: string, count: number, leaseMs: number): Promise<FetchResult>;
+  ack(
+    queue: string,
+    id: string,
+    leaseToken: string,
+  ): Promise<LeaseRefusal | { code: "ok"; latencyMs: number }>;
+  /** Acks of one queue in one script call; one outcome per item, in order. */
+  ackMany(queue: string, items: LeaseRef[]): Promise<AckOutcome[]>;
+  /** delayMs -1: the queue's backoff; jitter in [0, 1) for it. */
+  nack(
+    queue: string,
+    id: string,
+    leaseToken: string,
+    options: { delayMs: number; error: string; retryable: boolean; jitter: number },
+  ): Promise<NackReply>;
+  /** leaseMs -1: the queue's default lease. */
+  extend(
+    queue: string,
+    id: string,
+    leaseToken: string,
+    leaseMs: number,
+  ): Promise<LeaseRefusal | { code: "ok"; deadline: number }>;
+  promote(queue: string, id: string): Promise<"ok" | "not_found" | "not_delayed">;
+  /** Gives leases back as ready, undoing the delivery; resolves with how many were still held. */
+  release(queue: string, items: LeaseRef[]): Promise<number>;
+  read(queue: string, id: string): Promise<JobView | undefined>;
+  /** The jobs of `ids` in one round trip, in order; ids whose job is gone are skipped. */
+  readMany(queue: string, ids: string[]): Promise<JobView[]>;
+  /** The current lease token of each job (undefined when it has none or is gone), in one round trip. */
+  leaseTokens(leases: LeaseRef[]): Promise<(string | undefined)[]>;
+  /** Ids at positions start..stop (inclusive) of a job set, in the set's order. */
+  idsAt(queue: string, state: "ready" | "delayed" | "leased", start: number, stop: number): Promise<string[]>;
+}
+
+const pairsOf = (items: LeaseRef[]) => items.flatMap((item) => [item.id, item.leaseToken]);
+
+export function createJobStore(redis: Redis, keys: KeySpace, scripts: ScriptRunner): JobStore {
+  const store: JobStore = {
+    async enqueue(queue, options, payloads) {
+      const [code, ...values] = (await scripts.run("enqueueJobs", queue, [
+        JSON.stringify(options),
+        ...payloads,
+      ])) as [string, ...(string | number)[]];
+      switch (code) {
+        case replyCodes.ok:
+        case replyCodes.duplicate:
+          return { code, ids: values.map(String) };
+        case replyCodes.uniqueHeld:
+          return { code, holder: String(values[0]) };
+        case replyCodes.full:
+          return { code, waiting: Number(values[0]) };
+        case replyCodes.mismatch:
+        case replyCodes.expired:
+          return { code };
+        default:
+          throw unexpected("enqueueJobs", code);
+      }
+    },
+
+    async fetch(queue, count, leaseMs) {
+      return parseFetchReply(queue, await scripts.run("fetchJobs", queue, [count, leaseMs]));
+    },
+
+    async ack(queue, id, leaseToken) {
+      const [code, latencyMs] = (await scripts.run("ackJob", queue, [id, leaseToken])) as [string, number?];
+      return code === replyCodes.ok ? { code, latencyMs: Number(latencyMs) } : leaseRefusal("ackJob", code);
+    },
+
+    async ackMany(queue, items) {
+      const reply = (await scripts.run("ackJobs", queue, pairsOf(items))) as (string | number)[];
+      return items.map((_, k): AckOutcome => {
+        const code = reply[2 * k];
+        if (code === replyCodes.ok) return { status: "acked", latencyMs: Number(reply[2 * k + 1]) };
+        return { status: leaseRefusal("ackJobs", code).code };
+      });
+    },
+
+    async nack(queue, id, leaseToken, { delayMs, error, retryable, jitter }) {
+      const [code, outcome, detail] = (await scripts.run("nackJob", queue, [
+        id,
+        leaseToken,
+        delayMs,
+        error,
+        retryable ? "1" : "0",
+        jitter,
+      ])) as [string, string?, (string | number)?];
+      if (code !== replyCodes.ok) return leaseRefusal("nackJob", code);
+      return outcome === "dead"
+        ? { code, outcome, reason: String(detail) }
+        : { code, outcome: "retry", dueAt: Number(detail) };
+    },
+
+    async extend(queue, id, leaseToken, leaseMs) {
+      const [code, deadline] = (await scripts.run("extendLease", queue, [id, leaseToken, leaseMs])) as [
+        string,
+        number?,
+      ];
+      return code === replyCodes.ok
+        ? { code, deadline: Number(deadline) }
+        : leaseRefusal("extendLease", code);
+    },
+
+    async promote(queue, id) {
+      const code = await scripts.run("promoteJob", queue, [id]);
+      if (code === replyCodes.ok || code === replyCodes.notFound || code === replyCodes.notDelayed)
+        return code;
+      throw unexpected("promoteJob", code);
+    },
+
+    async release(queue, items) {
+      return Number(await scripts.run("releaseJobs", queue, pairsOf(items)));
+    },
+
+    async read(queue, id) {
+      return parseJobHash(queue, id, await redis.hgetall(keys.job(queue, id)));
+    },
+
+    async readMany(queue, ids) {
+      if (ids.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hgetall(keys.job(queue, id));
+      const hashes = (await execPipeline(pipeline)) as Record<string, string>[];
+      return ids.flatMap((id, i) => {
+        const job = parseJobHash(queue, id, hashes[i] ?? {});
+        return job ? [job] : [];
+      });
+    },
+
+    async leaseTokens(leases) {
+      if (leases.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const lease of leases) pipeline.hget(keys.job(lease.queue, lease.id), "leaseToken");
+      return ((await execPipeline(pipeline)) as (string | null)[]).map((token) => token ?? undefined);
+    },
+
+    async idsAt(queue, state, start, stop) {
+      const q = keys.queue(queue);
+      const set = state === "ready" ? q.ready : state === "delayed" ? q.delayed : q.leased;
+      return redis.zrange(set, String(start), String(stop));
+    },
+  };
+  return store;
+}
+
+function leaseRefusal(script: string, code: unknown): LeaseRefusal {
+  if (code === replyCodes.notFound || code === replyCodes.staleLease) return { code };
+  throw unexpected(script, code);
+}

@@ -1,0 +1,89 @@
+/**
+ * Every Redis key presque uses is built here; nobody else concatenates key strings.
+ *
+ * All keys of one queue share the hash tag `{queue}`, so a queue lives in one Redis Cluster slot and
+ * every Lua script touches keys of one slot only. Queue names cannot contain braces (see
+ * model/validate.ts), so the tag is exactly the queue name.
+ */
+export interface QueueKeys {
+  /** ZSET of ready job ids; score = -priority * 2^42 + readySeq (lowest pops first). */
+  ready: string;
+  /** ZSET of delayed job ids; score = due time in ms (Redis clock). */
+  delayed: string;
+  /** ZSET of leased job ids; score = lease deadline in ms (Redis clock). */
+  leased: string;
+  /** HASH of queue state: counters, sequences, stopped flag. */
+  meta: string;
+  /** HASH of this queue's settings (absent fields: presque's defaults, see model/queue-settings.ts). */
+  settings: string;
+  /** ZSET of dead letters; score = when the job died (ms). */
+  dead: string;
+  /** ZSET of finished jobs kept by the queue's retention; score = when it finished (ms). */
+  done: string;
+  /** HASH unique key → id of the queued or leased job holding it (presque's ?uniq=). */
+  unique: string;
+  /** HASH schedule name → its definition (JSON): cron or interval, time zone, payload. */
+  schedules: string;
+  /** ZSET schedule name → its next tick (ms); the tick is claimed and moved by fireSchedule. */
+  scheduleDue: string;
+  /** Prefix of idempotency STRING keys (`${idemPrefix}${key}` → JSON ids), each with its window as TTL. */
+  idemPrefix: string;
+  /**
+   * HASH of the events counted in one minute (field = event, e.g. "enqueued"); expires after
+   * ~65 minutes. Lua builds the same name as `meta .. ':m:' .. minute` (includes/count-event.lua).
+   */
+  minuteStats(minute: number): string;
+  /** Prefix of the per-job HASH keys; the job key is `${jobPrefix}${id}`. */
+  jobPrefix: string;
+}
+
+export interface KeySpace {
+  /** SET of every queue name ever used (not hash-tagged: read by stats and the reaper only). */
+  queues: string;
+  /** Pub/sub channel on which scripts announce "queue went from empty to non-empty". */
+  wakeChannel: string;
+  /** ZSET of registered worker ids; score = last heartbeat in ms (Redis clock). */
+  workers: string;
+  /** HASH describing one worker: name, host, pid, queues, what it is working on. */
+  worker(id: string): string;
+  queue(name: string): QueueKeys;
+  job(queue: string, id: string): string;
+}
+
+export function createKeySpace(prefix: string): KeySpace {
+  const queue = (name: string): QueueKeys => {
+    const base = `${prefix}:{${name}}`;
+    return {
+      ready: `${base}:ready`,
+      delayed: `${base}:delayed`,
+      leased: `${base}:leased`,
+      meta: `${base}:meta`,
+      settings: `${base}:settings`,
+      dead: `${base}:dead`,
+      done: `${base}:done`,
+      unique: `${base}:unique`,
+      idemPrefix: `${base}:idem:`,
+      schedules: `${base}:schedules`,
+      scheduleDue: `${base}:schedules:due`,
+      minuteStats: (minute) => `${base}:meta:m:${minute}`,
+      jobPrefix: `${base}:job:`,
+    };
+  };
+  return {
+    queues: `${prefix}:queues`,
+    wakeChannel: `${prefix}:wake`,
+    // One hash tag for the registry, so beatWorker's two keys share a Cluster slot.
+    workers: `${prefix}:{workers}`,
+    worker: (id) => `${prefix}:{workers}:${id}`,
+    queue,
+    job: (name, id) => `${queue(name).jobPrefix}${id}`,
+  };
+}
+
+/**
+ * The keys and first arguments every queue script takes, in the order of lua/includes/queue.lua.
+ * The defaults JSON (ARGV[5]) is appended by the caller.
+ */
+export function queueScriptKeys(q: QueueKeys): string[] {
+  return [q.ready, q.delayed, q.leased, q.meta, q.settings, q.dead, q.done, q.unique];
+}

@@ -1,0 +1,24 @@
+--[[
+  Moves the deadline of a lease to now + the given length (a heartbeat for long jobs).
+  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+
+  ARGV[6] job id
+  ARGV[7] lease token
+  ARGV[8] lease in ms; -1 the queue's default lease
+
+  Returns: { ok, the new deadline in ms }; { notFound } no such job; { staleLease } not leased
+           under this token (nothing changed)
+]]
+-- @include "queue"
+-- @include "now"
+-- @include "check-lease"
+
+local id = ARGV[6]
+local status = checkLease(id, ARGV[7])
+if status ~= R.ok then return { status } end
+local leaseMs = tonumber(ARGV[8])
+if leaseMs < 0 then leaseMs = setting('leaseMs') end
+local deadline = nowMs() + leaseMs
+redis.call('ZADD', Q.leased, deadline, id)
+redis.call('HSET', jobKey(id), 'leaseDeadline', deadline)
+return { R.ok, deadline }

@@ -1,0 +1,58 @@
+--[[
+  A leased job failed. The error joins the job's history. The job is retried after a delay
+  (given, or from the queue's backoff policy), or goes to dead letters when it was its last
+  attempt or the failure is not retryable. Counts a failure.
+  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+
+  ARGV[6]  job id
+  ARGV[7]  lease token
+  ARGV[8]  retry delay in ms; -1 uses the backoff policy
+  ARGV[9]  error text ("" for none)
+  ARGV[10] "0" when the failure is not retryable
+  ARGV[11] a random number in [0, 1) for the backoff's jitter
+
+  Returns: { ok, "retry", due ms } or { ok, "dead", reason }; { notFound } no such job;
+           { staleLease } the job is not leased under this token (nothing changed)
+]]
+-- @include "queue"
+-- @include "now"
+-- @include "check-lease"
+-- @include "make-ready"
+-- @include "retire"
+-- @include "record-error"
+
+local id, delayMs, message, retryable, jitter = ARGV[6], tonumber(ARGV[8]), ARGV[9], ARGV[10] ~= '0', tonumber(ARGV[11])
+local status = checkLease(id, ARGV[7])
+if status ~= R.ok then return { status } end
+local now = nowMs()
+local job = redis.call('HMGET', jobKey(id), 'attempt', 'maxAttempts')
+local attempt, maxAttempts = tonumber(job[1] or '0'), tonumber(job[2] or '0')
+
+redis.call('ZREM', Q.leased, id)
+redis.call('HDEL', jobKey(id), 'leaseToken', 'leaseDeadline')
+recordError(id, attempt, message ~= '' and message or 'failed', now)
+countEvent('failed', 1, now)
+
+if not retryable or (maxAttempts > 0 and attempt >= maxAttempts) then
+  local reason = retryable and ('failed ' .. attempt .. ' of ' .. maxAttempts .. ' attempts') or 'failed, not retryable'
+  buryJob(id, reason, now)
+  return { R.ok, 'dead', reason }
+end
+
+if delayMs < 0 then
+  -- exponential: base * 2^(attempt-1), capped; "equal jitter" keeps at least half of it
+  local policy, base, cap = setting('backoff'), setting('backoffBaseMs'), setting('backoffMaxMs')
+  if policy == 'none' then delayMs = 0
+  elseif policy == 'fixed' then delayMs = base
+  else
+    local full = math.min(cap, base * 2 ^ (attempt - 1))
+    delayMs = math.floor(full / 2 + full / 2 * jitter)
+  end
+end
+if delayMs > 0 then
+  redis.call('HSET', jobKey(id), 'state', 'delayed', 'dueAt', now + delayMs)
+  redis.call('ZADD', Q.delayed, now + delayMs, id)
+else
+  makeOneReady(id)
+end
+return { R.ok, 'retry', now + delayMs }
