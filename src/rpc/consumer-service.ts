@@ -12,7 +12,6 @@ import type { RunningJob } from "../engine/consumers/worker-registry.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { AckOutcome } from "../engine/model/job.ts";
 import type { Consumers } from "../engine/open-engine.ts";
-import { toConnectError } from "../errors/error-table.ts";
 import { toJobMessage } from "./job-message.ts";
 
 export interface ConsumerServiceDeps {
@@ -48,12 +47,8 @@ export function createConsumerService({
         signal: ctx.signal,
         shutdownSignal,
       });
-      try {
-        for await (const event of events) yield toSubscribeResponse(event);
-      } catch (error) {
-        // The error interceptor sees only the start of a stream; errors while streaming are mapped here.
-        throw toConnectError(error);
-      }
+      // Errors go out as thrown: the error interceptor maps (and logs) them, mid-stream too.
+      for await (const event of events) yield toSubscribeResponse(event);
     },
 
     async ackBatch(req) {

@@ -1,21 +1,29 @@
-import { ConnectError, type Interceptor } from "@connectrpc/connect";
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { toConnectError } from "../errors/error-table.ts";
 import { PresqueError } from "../errors/presque-error.ts";
 
 /**
- * Turns engine errors into Connect codes (through the one table) and logs the unexpected ones:
- * Connect itself hides any non-ConnectError as "internal" and logs nothing. A server stream's
+ * The one place RPC errors are mapped: engine errors become Connect codes (through the one
+ * table) and the unexpected ones are logged, since Connect itself hides any non-ConnectError as
+ * "internal" and logs nothing. Services throw what they get and never map. A server stream's
  * errors surface while its messages are read, after the handler returned, so those messages are
  * wrapped too (as connect-es' examples-es/vanilla-node interceptor does).
  */
 export function createErrorInterceptor(
   onUnexpected: (error: unknown, procedure: string) => void,
 ): Interceptor {
-  const translate = (error: unknown, procedure: string) => {
-    if (!(error instanceof ConnectError) && !(error instanceof PresqueError)) onUnexpected(error, procedure);
-    return toConnectError(error);
-  };
   return (next) => async (req) => {
+    const translate = (error: unknown) => {
+      // A call ended by its own signal (client gone, deadline, shutdown) throws the signal's
+      // reason: the end of the call, not a fault. A client's plain abort carries no code.
+      if (req.signal.aborted && error === req.signal.reason) {
+        return error instanceof ConnectError
+          ? error
+          : new ConnectError("the call was cancelled", Code.Canceled);
+      }
+      if (!(error instanceof ConnectError) && !(error instanceof PresqueError)) onUnexpected(error, req.url);
+      return toConnectError(error);
+    };
     try {
       const res = await next(req);
       if (!res.stream) return res;
@@ -26,12 +34,12 @@ export function createErrorInterceptor(
           try {
             yield* messages;
           } catch (error) {
-            throw translate(error, req.url);
+            throw translate(error);
           }
         })(),
       };
     } catch (error) {
-      throw translate(error, req.url);
+      throw translate(error);
     }
   };
 }

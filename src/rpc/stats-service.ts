@@ -6,7 +6,6 @@ import type { Engine } from "../engine/engine.ts";
 import type { QueueInfo } from "../engine/model/job.ts";
 import type { MinutePoint } from "../engine/views/queue-history.ts";
 import type { QueueStats, StatsReader } from "../engine/views/queue-stats.ts";
-import { toConnectError } from "../errors/error-table.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 
 const toInfoMessage = (info: QueueInfo) => ({
@@ -73,20 +72,16 @@ export function createStatsService({
     },
 
     async *watchStats(req, ctx) {
-      // The error interceptor sees only the start of a stream, not errors thrown while it runs.
-      try {
-        const intervalMs = watchInterval(req.intervalMs);
-        // The first message goes out at once: a stream sends its headers only with its first message.
-        while (!ctx.signal.aborted) {
-          const snapshot = await stats.snapshot();
-          yield { time: timestampFromMs(snapshot.atMs), queues: snapshot.queues.map(toStatsMessage) };
-          await sleep(intervalMs, undefined, { signal: ctx.signal }).catch(() => {});
-        }
-        // Ending with an error, not a clean end, tells the client to reconnect (server shutting down).
-        ctx.signal.throwIfAborted();
-      } catch (error) {
-        throw toConnectError(error);
+      // Errors go out as thrown: the error interceptor maps (and logs) them, mid-stream too.
+      const intervalMs = watchInterval(req.intervalMs);
+      // The first message goes out at once: a stream sends its headers only with its first message.
+      while (!ctx.signal.aborted) {
+        const snapshot = await stats.snapshot();
+        yield { time: timestampFromMs(snapshot.atMs), queues: snapshot.queues.map(toStatsMessage) };
+        await sleep(intervalMs, undefined, { signal: ctx.signal }).catch(() => {});
       }
+      // Ending with an error, not a clean end, tells the client to reconnect (server shutting down).
+      ctx.signal.throwIfAborted();
     },
 
     async getQueueHistory(req) {
