@@ -14,6 +14,8 @@ export interface RunningPresque {
   port: number;
   /** Where jobs live, for the start-up line. */
   redisDescription: string;
+  /** The REST route table (method, pattern, query parameters), for tests and documents made from it. */
+  routes: readonly { method: string; path: string; query: readonly string[] }[];
   /** Graceful stop: no new connections, requests in flight finish, then Redis is closed. */
   stop(): Promise<void>;
 }
@@ -41,16 +43,15 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
       onError: (error, what) => log.error(`${what} failed`, { error }),
     });
     const shutdown = new AbortController();
-    const server = createOnePortServer(
-      buildHandler({
-        opened,
-        limits: config.limits,
-        log,
-        logRequests: config.logRequests,
-        shutdownSignal: shutdown.signal,
-        monitoring: createMonitoring(opened),
-      }),
-    );
+    const built = buildHandler({
+      opened,
+      limits: config.limits,
+      log,
+      logRequests: config.logRequests,
+      shutdownSignal: shutdown.signal,
+      monitoring: createMonitoring(opened),
+    });
+    const server = createOnePortServer(built.handle);
     const port = await server.listen(config.port, config.host).catch(async (error: unknown) => {
       // e.g. EADDRINUSE: stop the timers already running before reporting it
       await opened.close();
@@ -60,6 +61,7 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
     return {
       port,
       redisDescription: managed ? managed.describe : describeTarget(config),
+      routes: built.routes.map(({ method, path, query }) => ({ method, path, query: query ?? [] })),
       async stop() {
         shutdown.abort(new ConnectError("server is shutting down", Code.Unavailable));
         await server.close(config.shutdownGraceMs);

@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import type { RestRouter } from "../rest/router.ts";
+import { type RestRoute, route } from "../rest/router.ts";
 
 const publicDir = new URL("./public/", import.meta.url);
 
@@ -24,28 +24,30 @@ function assetTable(): Map<string, URL> {
 }
 
 /** GET /dashboard/<asset>: the dashboard's scripts and styles. */
-export function registerDashboardAssets(router: RestRouter): void {
+export function dashboardAssetsRoutes(): RestRoute[] {
   const assets = assetTable();
   const cache = new Map<string, Buffer>();
-  router.on("GET", /^\/dashboard\/([a-zA-Z0-9._-]+(?:\/[a-zA-Z0-9._-]+)?)$/, async ({ res, params }) => {
-    const name = params[0] as string;
-    const file = assets.get(name);
-    if (file === undefined) {
-      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
-      res.end("no such dashboard file\n");
-      return;
-    }
-    let body = cache.get(name);
-    if (body === undefined) {
-      body = await readFile(file);
-      cache.set(name, body);
-    }
-    res.writeHead(200, {
-      "content-type": contentTypes[name.split(".").pop() ?? ""] ?? "application/octet-stream",
-      "content-length": body.length,
-      "x-content-type-options": "nosniff",
-      "cache-control": "no-cache",
-    });
-    res.end(body as unknown as string);
-  });
+  return [
+    route("GET", "/dashboard/*", async ({ res, params }) => {
+      const name = params[0] as string;
+      const file = assets.get(name);
+      if (file === undefined) {
+        res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+        res.end("no such dashboard file\n");
+        return;
+      }
+      let body = cache.get(name);
+      if (body === undefined) {
+        body = await readFile(file);
+        cache.set(name, body);
+      }
+      res.writeHead(200, {
+        "content-type": contentTypes[name.split(".").pop() ?? ""] ?? "application/octet-stream",
+        "content-length": body.length,
+        "x-content-type-options": "nosniff",
+        "cache-control": "no-cache",
+      });
+      res.end(body as unknown as string);
+    }),
+  ];
 }

@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { Logger } from "../log.ts";
 import type { PresqueMetrics } from "./presque-metrics.ts";
-import { routeLabel } from "./route-label.ts";
 
 type Request = IncomingMessage | Http2ServerRequest;
 type Response = ServerResponse | Http2ServerResponse;
@@ -30,7 +29,14 @@ export function observeRequests(
     log,
     metrics,
     logRequests = true,
-  }: { log: Logger; metrics: Pick<PresqueMetrics, "observeRequest">; logRequests?: boolean },
+    routeLabel,
+  }: {
+    log: Logger;
+    metrics: Pick<PresqueMetrics, "observeRequest">;
+    logRequests?: boolean;
+    /** The path template of a request path (metrics/route-label.ts). */
+    routeLabel: (pathname: string) => string;
+  },
 ): Handler {
   return (req, res) => {
     const started = process.hrtime.bigint();
@@ -45,7 +51,7 @@ export function observeRequests(
       const method = req.method ?? "GET";
       // A response the client abandoned never got a status of its own.
       const status = res.writableFinished ? res.statusCode : 499;
-      metrics.observeRequest({ route: routeLabel(path, status), method, status }, seconds);
+      metrics.observeRequest({ route: routeLabel(path), method, status }, seconds);
       if (logRequests)
         log.info("request", {
           requestId,

@@ -1,31 +1,30 @@
 import { PresqueError } from "../errors/presque-error.ts";
-import { enqueueParams } from "./enqueue-params.ts";
+import { enqueueParamNames, enqueueParams } from "./enqueue-params.ts";
 import { readBody, sendEmpty, sendError, sendJson, sendText } from "./http-io.ts";
-import { numberParam, onlyParams, secondsParamMs } from "./query-params.ts";
+import { numberParam, secondsParamMs } from "./query-params.ts";
 import { rawJobsOfBatch } from "./raw-json.ts";
 import { type RestDeps, requestSignal } from "./rest-deps.ts";
-import type { RestRouter } from "./router.ts";
+import { type RestRoute, route } from "./router.ts";
 
-const batchPath = /^\/qb\/([^/]+)$/;
 const defaultBatchSize = 10; // presque's default
 
 /** presque's /qb/ routes: many jobs per request, one Redis round trip per batch. */
-export function registerBatchRoutes(router: RestRouter, deps: RestDeps): void {
+export function batchRoutes(deps: RestDeps): RestRoute[] {
   const { engine } = deps;
-  router
-    .on("POST", batchPath, async ({ req, res, params, query }) => {
+  return [
+    route("POST", "/qb/:queue", { query: enqueueParamNames }, async ({ req, res, params, query }) => {
       const queue = engine.validate.queueName(params[0] as string);
       const jobs = rawJobsOfBatch(await readBody(req, deps.maxBodyBytes));
       const result = await engine.jobs.enqueue(queue, jobs, enqueueParams(req, query));
       const replay: Record<string, string> = result.duplicate ? { "idempotent-replayed": "true" } : {};
       sendJson(res, result.duplicate ? 200 : 201, { queue, ids: result.ids }, replay);
-    })
-    .on(
+    }),
+    route(
       "GET",
-      batchPath,
+      "/qb/:queue",
+      { takesJobs: true, query: ["batch_size", "lease", "wait"] },
       async ({ res, params, query }) => {
         const queue = params[0] as string;
-        onlyParams(query, ["batch_size", "lease", "wait"]);
         const lease = secondsParamMs(query, "lease");
         const result = await engine.jobs.fetch(queue, {
           count: numberParam(query, "batch_size") ?? Math.min(defaultBatchSize, deps.maxBatchSize),
@@ -46,6 +45,6 @@ export function registerBatchRoutes(router: RestRouter, deps: RestDeps): void {
           return sendError(res, new PresqueError("queue_stopped", `queue ${queue} is stopped`));
         sendEmpty(res, 204);
       },
-      { changesState: true },
-    );
+    ),
+  ];
 }

@@ -5,12 +5,10 @@ import { jobEnvelopeJson } from "./job-json.ts";
 import { numberParam } from "./query-params.ts";
 import { parseJsonBody } from "./raw-json.ts";
 import type { RestDeps } from "./rest-deps.ts";
-import type { RestRouter } from "./router.ts";
-
-const deadPath = /^\/dead\/([^/]+)$/;
+import { type RestRoute, route } from "./router.ts";
 
 /** Dead letters: list a page, redrive some or all, delete some or all. */
-export function registerDeadLetterRoutes(router: RestRouter, deps: RestDeps): void {
+export function deadLetterRoutes(deps: RestDeps): RestRoute[] {
   const { engine } = deps;
 
   const readOptions = async (req: Parameters<typeof readBody>[0]) => {
@@ -32,21 +30,21 @@ export function registerDeadLetterRoutes(router: RestRouter, deps: RestDeps): vo
     return { ids, errorContains, to } as RedriveOptions;
   };
 
-  router
-    .on("GET", deadPath, async ({ res, params, query }) => {
+  return [
+    route("GET", "/dead/:queue", { query: ["cursor", "limit"] }, async ({ res, params, query }) => {
       const page = await engine.dead.listDead(params[0] as string, {
         cursor: query.get("cursor") ?? undefined,
         limit: numberParam(query, "limit"),
       });
       const next = page.nextCursor === undefined ? "" : `,"next_cursor":${JSON.stringify(page.nextCursor)}`;
       sendText(res, 200, `{"jobs":[${page.jobs.map(jobEnvelopeJson).join(",")}]${next}}`);
-    })
-    .on("POST", /^\/dead\/([^/]+)\/redrive$/, async ({ req, res, params }) => {
+    }),
+    route("POST", "/dead/:queue/redrive", async ({ req, res, params }) => {
       const queue = params[0] as string;
       const redriven = await engine.dead.redrive(queue, await readOptions(req));
       sendJson(res, 200, { queue, redriven });
-    })
-    .on("DELETE", deadPath, async ({ req, res, params }) => {
+    }),
+    route("DELETE", "/dead/:queue", async ({ req, res, params }) => {
       const queue = params[0] as string;
       // Deleting takes ids or nothing (all): a filter here would be easy to misread as "only these".
       const { ids, errorContains, to } = await readOptions(req);
@@ -54,5 +52,6 @@ export function registerDeadLetterRoutes(router: RestRouter, deps: RestDeps): vo
         throw invalidArgument('delete takes {"ids": [...]} or no body (every dead letter)');
       }
       sendJson(res, 200, { queue, deleted: await engine.dead.deleteDead(queue, ids) });
-    });
+    }),
+  ];
 }

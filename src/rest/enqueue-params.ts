@@ -1,7 +1,7 @@
 import type { EnqueueOptions } from "../engine/model/job.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 import type { Request } from "./http-io.ts";
-import { numberParam, onlyParams } from "./query-params.ts";
+import { numberParam } from "./query-params.ts";
 import { parseDurationMs, parseTimeMs } from "./time-params.ts";
 
 const header = (req: Request, name: string) => {
@@ -25,7 +25,6 @@ export const enqueueParamNames = [
 ];
 
 export function enqueueParams(req: Request, query: URLSearchParams): EnqueueOptions {
-  onlyParams(query, enqueueParamNames);
   const delay = query.get("delay");
   const delayed = numberParam(query, "delayed");
   const runAt = query.get("run_at");

@@ -2,7 +2,7 @@ import type { MinutePoint } from "../engine/views/queue-history.ts";
 import type { Monitoring } from "../metrics/monitoring.ts";
 import { sendJson } from "./http-io.ts";
 import { numberParam } from "./query-params.ts";
-import type { RestRouter } from "./router.ts";
+import { type RestRoute, route } from "./router.ts";
 
 const pointJson = (point: MinutePoint) => ({
   start: new Date(point.startMs).toISOString(),
@@ -16,10 +16,12 @@ const pointJson = (point: MinutePoint) => ({
 });
 
 /** GET /stats/:queue/history?minutes=N: per-minute counts and sampled depths, oldest first. */
-export function registerHistoryRoutes(router: RestRouter, { stats }: Pick<Monitoring, "stats">): void {
-  router.on("GET", /^\/stats\/([^/]+)\/history$/, async ({ res, params, query }) => {
-    const queue = params[0] as string;
-    const points = await stats.history(queue, numberParam(query, "minutes"));
-    sendJson(res, 200, { queue, minutes: points.map(pointJson) });
-  });
+export function historyRoutes({ stats }: Pick<Monitoring, "stats">): RestRoute[] {
+  return [
+    route("GET", "/stats/:queue/history", { query: ["minutes"] }, async ({ res, params, query }) => {
+      const queue = params[0] as string;
+      const points = await stats.history(queue, numberParam(query, "minutes"));
+      sendJson(res, 200, { queue, minutes: points.map(pointJson) });
+    }),
+  ];
 }

@@ -1,17 +1,14 @@
 import { PresqueError } from "../errors/presque-error.ts";
-import { enqueueParams } from "./enqueue-params.ts";
+import { enqueueParamNames, enqueueParams } from "./enqueue-params.ts";
 import { readBody, sendEmpty, sendError, sendJson, sendText } from "./http-io.ts";
 import { jobEnvelopeJson, jobHeaders, jobPath } from "./job-json.ts";
-import { leaseTokenOf, onlyParams, secondsParamMs } from "./query-params.ts";
+import { leaseTokenOf, secondsParamMs } from "./query-params.ts";
 import { parseJsonBody } from "./raw-json.ts";
 import { type RestDeps, requestSignal } from "./rest-deps.ts";
-import type { RestContext, RestRouter } from "./router.ts";
-
-const queuePath = /^\/q\/([^/]+)$/;
-const jobPathPattern = /^\/q\/([^/]+)\/([^/]+)$/;
+import { type RestContext, type RestRoute, route } from "./router.ts";
 
 /** presque's /q/ routes: one job at a time, plus the lease verbs of reliable mode. */
-export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
+export function queueRoutes(deps: RestDeps): RestRoute[] {
   const { engine } = deps;
 
   const enqueue =
@@ -27,15 +24,15 @@ export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
       sendJson(res, result.duplicate ? 200 : 201, { id, queue }, { location: jobPath(queue, id), ...replay });
     };
 
-  router
-    .on("POST", queuePath, enqueue(false))
-    .on("PUT", queuePath, enqueue(true))
-    .on(
+  return [
+    route("POST", "/q/:queue", { query: enqueueParamNames }, enqueue(false)),
+    route("PUT", "/q/:queue", { query: enqueueParamNames }, enqueue(true)),
+    route(
       "GET",
-      queuePath,
+      "/q/:queue",
+      { takesJobs: true, query: ["lease", "wait"] },
       async ({ res, params, query }) => {
         const queue = params[0] as string;
-        onlyParams(query, ["lease", "wait"]);
         // no lease: presque's take-it-for-good fetch; a lease given must be a real one
         const lease = secondsParamMs(query, "lease");
         const leaseMs = lease === undefined ? 0 : engine.validate.leaseMs(lease);
@@ -50,65 +47,72 @@ export function registerQueueRoutes(router: RestRouter, deps: RestDeps): void {
           return sendError(res, new PresqueError("queue_stopped", `queue ${queue} is stopped`));
         sendEmpty(res, 204);
       },
-      { changesState: true },
-    )
-    .on("DELETE", queuePath, async ({ res, params }) => {
+    ),
+    route("DELETE", "/q/:queue", async ({ res, params }) => {
       const queue = params[0] as string;
       sendJson(res, 200, { queue, purged: await engine.queues.purge(queue) });
-    })
-    .on("GET", jobPathPattern, async ({ res, params }) => {
+    }),
+    route("GET", "/q/:queue/:id", async ({ res, params }) => {
       sendText(res, 200, jobEnvelopeJson(await engine.jobs.getJob(params[0] as string, params[1] as string)));
-    })
-    .on("DELETE", jobPathPattern, async ({ req, res, params, query }) => {
-      onlyParams(query, ["token"]);
+    }),
+    route("DELETE", "/q/:queue/:id", { query: ["token"] }, async ({ req, res, params, query }) => {
       await engine.jobs.ack(params[0] as string, params[1] as string, leaseTokenOf(req, query));
       sendEmpty(res, 204);
-    })
-    .on("POST", /^\/q\/([^/]+)\/([^/]+)\/nack$/, async ({ req, res, params, query }) => {
-      onlyParams(query, ["token", "delay"]);
-      const body = await readBody(req, deps.maxBodyBytes);
-      const details = (body.trim() === "" ? {} : parseJsonBody(body)) as {
-        error?: unknown;
-        delay?: unknown;
-        retryable?: unknown;
-      };
-      if (typeof details !== "object" || details === null) throw invalidNack();
-      if (details.error !== undefined && typeof details.error !== "string") throw invalidNack();
-      if (details.delay !== undefined && typeof details.delay !== "number") throw invalidNack();
-      if (details.retryable !== undefined && typeof details.retryable !== "boolean") throw invalidNack();
-      const result = await engine.jobs.nack(
-        params[0] as string,
-        params[1] as string,
-        leaseTokenOf(req, query),
-        {
-          error: details.error,
-          delayMs: details.delay === undefined ? secondsParamMs(query, "delay") : details.delay * 1000,
-          retryable: details.retryable,
-        },
-      );
-      sendJson(
-        res,
-        200,
-        result.outcome === "dead"
-          ? { outcome: "dead", reason: result.reason }
-          : { outcome: "retry", retry_at: new Date(result.dueAt).toISOString() },
-      );
-    })
-    .on("POST", /^\/q\/([^/]+)\/([^/]+)\/promote$/, async ({ res, params }) => {
+    }),
+    route(
+      "POST",
+      "/q/:queue/:id/nack",
+      { query: ["token", "delay"] },
+      async ({ req, res, params, query }) => {
+        const body = await readBody(req, deps.maxBodyBytes);
+        const details = (body.trim() === "" ? {} : parseJsonBody(body)) as {
+          error?: unknown;
+          delay?: unknown;
+          retryable?: unknown;
+        };
+        if (typeof details !== "object" || details === null) throw invalidNack();
+        if (details.error !== undefined && typeof details.error !== "string") throw invalidNack();
+        if (details.delay !== undefined && typeof details.delay !== "number") throw invalidNack();
+        if (details.retryable !== undefined && typeof details.retryable !== "boolean") throw invalidNack();
+        const result = await engine.jobs.nack(
+          params[0] as string,
+          params[1] as string,
+          leaseTokenOf(req, query),
+          {
+            error: details.error,
+            delayMs: details.delay === undefined ? secondsParamMs(query, "delay") : details.delay * 1000,
+            retryable: details.retryable,
+          },
+        );
+        sendJson(
+          res,
+          200,
+          result.outcome === "dead"
+            ? { outcome: "dead", reason: result.reason }
+            : { outcome: "retry", retry_at: new Date(result.dueAt).toISOString() },
+        );
+      },
+    ),
+    route("POST", "/q/:queue/:id/promote", async ({ res, params }) => {
       await engine.jobs.promote(params[0] as string, params[1] as string);
       sendText(res, 200, jobEnvelopeJson(await engine.jobs.getJob(params[0] as string, params[1] as string)));
-    })
-    .on("POST", /^\/q\/([^/]+)\/([^/]+)\/extend$/, async ({ req, res, params, query }) => {
-      onlyParams(query, ["token", "lease"]);
-      const leaseMs = secondsParamMs(query, "lease") ?? "default";
-      const job = await engine.jobs.extendLease(
-        params[0] as string,
-        params[1] as string,
-        leaseTokenOf(req, query),
-        leaseMs,
-      );
-      sendText(res, 200, jobEnvelopeJson(job), jobHeaders(job));
-    });
+    }),
+    route(
+      "POST",
+      "/q/:queue/:id/extend",
+      { query: ["token", "lease"] },
+      async ({ req, res, params, query }) => {
+        const leaseMs = secondsParamMs(query, "lease") ?? "default";
+        const job = await engine.jobs.extendLease(
+          params[0] as string,
+          params[1] as string,
+          leaseTokenOf(req, query),
+          leaseMs,
+        );
+        sendText(res, 200, jobEnvelopeJson(job), jobHeaders(job));
+      },
+    ),
+  ];
 }
 
 const invalidNack = () =>

@@ -1,34 +1,40 @@
-import { registerBatchRoutes } from "./batch-routes.ts";
-import { registerControlRoutes } from "./control-routes.ts";
-import { registerDeadLetterRoutes } from "./dead-letter-routes.ts";
-import type { Request } from "./http-io.ts";
-import { registerIndexPage } from "./index-page.ts";
-import { registerInfoRoutes } from "./info-routes.ts";
-import { registerQueueRoutes } from "./queue-routes.ts";
-import type { RestDeps } from "./rest-deps.ts";
-import { createRestRouter, type RestRouter } from "./router.ts";
-import { registerScheduleRoutes } from "./schedule-routes.ts";
+import { dashboardAssetsRoutes } from "../dashboard/dashboard-assets.ts";
+import type { Monitoring } from "../metrics/monitoring.ts";
+import { batchRoutes } from "./batch-routes.ts";
+import { controlRoutes } from "./control-routes.ts";
+import { deadLetterRoutes } from "./dead-letter-routes.ts";
+import { healthRoutes } from "./health-routes.ts";
+import { historyRoutes } from "./history-routes.ts";
+import { indexPageRoutes } from "./index-page.ts";
+import { infoRoutes } from "./info-routes.ts";
+import { jobBrowserRoutes } from "./job-browser-routes.ts";
+import { metricsRoutes } from "./metrics-route.ts";
+import { queueRoutes } from "./queue-routes.ts";
+import type { RestRoute } from "./router.ts";
+import { scheduleRoutes } from "./schedule-routes.ts";
+import { type ConsumerRestDeps, streamRoutes } from "./stream-routes.ts";
+import { workerRoutes } from "./worker-routes.ts";
 
-/** Every REST route presque serves (what is served; server/ decides how). */
-export function createRestRoutes(
-  deps: RestDeps,
-  onUnexpected: (error: unknown, req: Request) => void,
-  /** Routes built from other deps (dashboard, metrics, health). Registered first: the more
-   * specific GET /q/:queue/jobs must win over /q/:queue/:id. */
-  extraRoutes: ((router: RestRouter) => void)[] = [],
-): RestRouter {
-  const router = createRestRouter(onUnexpected);
-  for (const register of extraRoutes) register(router);
-  for (const register of [
-    registerQueueRoutes,
-    registerBatchRoutes,
-    registerInfoRoutes,
-    registerControlRoutes,
-    registerDeadLetterRoutes,
-    registerScheduleRoutes,
-    registerIndexPage,
-  ]) {
-    register(router, deps);
-  }
-  return router;
+/**
+ * Every REST route presque serves, in one table (what is served; server/ decides how). Order
+ * does not matter: the router matches static segments before parameters.
+ */
+export function restRoutes(deps: ConsumerRestDeps & { monitoring: Monitoring }): RestRoute[] {
+  const { monitoring } = deps;
+  return [
+    ...queueRoutes(deps),
+    ...batchRoutes(deps),
+    ...streamRoutes(deps),
+    ...infoRoutes(deps),
+    ...controlRoutes(deps),
+    ...deadLetterRoutes(deps),
+    ...scheduleRoutes(deps),
+    ...workerRoutes(deps),
+    ...jobBrowserRoutes(monitoring),
+    ...historyRoutes(monitoring),
+    ...metricsRoutes(monitoring),
+    ...healthRoutes(monitoring),
+    ...indexPageRoutes(),
+    ...dashboardAssetsRoutes(),
+  ];
 }

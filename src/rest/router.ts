@@ -1,92 +1,130 @@
+import FindMyWay, { type HTTPVersion, type Instance } from "find-my-way";
 import { PresqueError } from "../errors/presque-error.ts";
 import { type Request, type Response, sendError } from "./http-io.ts";
+import { onlyParams } from "./query-params.ts";
 
 export interface RestContext {
   req: Request;
   res: Response;
-  /** Path segments captured by the route pattern, URL-decoded. */
+  /** The path parameters of the route pattern, URL-decoded, in the pattern's order. */
   params: string[];
   query: URLSearchParams;
 }
 
 export type RestHandler = (ctx: RestContext) => Promise<void> | void;
-type Method = "GET" | "POST" | "PUT" | "DELETE";
+export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
-interface Route {
-  pattern: RegExp;
-  methods: Partial<Record<Method, RestHandler>>;
-  /** A GET that takes jobs: HEAD must not run it (presque mapped HEAD to GET and lost jobs). */
-  getChangesState?: boolean;
-}
-
-export interface RouteOptions {
-  /** For GET routes that change state (fetching jobs): no HEAD for them. */
-  changesState?: boolean;
+/** One row of the route table: everything presque knows about a REST route. */
+export interface RestRoute {
+  method: Method;
+  /** find-my-way pattern (`/q/:queue/:id`, `/dashboard/*`); also the `route` label of metrics. */
+  path: string;
+  /** The query parameters it takes; any other is a 400 (a typo must not pass unnoticed). */
+  query?: readonly string[];
+  /** A GET that takes jobs: HEAD must not run it (presque 2010 mapped HEAD to GET and lost jobs). */
+  takesJobs?: boolean;
+  handler: RestHandler;
 }
 
 export interface RestRouter {
-  on(method: Method, pattern: RegExp, handler: RestHandler, options?: RouteOptions): RestRouter;
-  /** Node request handler; answers unknown paths 404 and known paths with another method 405. */
+  /** Node request handler; unknown paths are 404, known paths with another method 405. */
   handle(req: Request, res: Response): void;
+  /** The pattern of the route serving this path (for any method), for metric labels. */
+  patternOf(pathname: string): string | undefined;
 }
 
-/** A small regex router: each pattern is anchored, and its groups become params. */
-export function createRestRouter(onUnexpected: (error: unknown, req: Request) => void): RestRouter {
-  const routes: Route[] = [];
-  const router: RestRouter = {
-    on(method, pattern, handler, options = {}) {
-      let route = routes.find((r) => r.pattern.source === pattern.source);
-      if (!route) {
-        route = { pattern, methods: {} };
-        routes.push(route);
-      }
-      route.methods[method] = handler;
-      if (method === "GET" && options.changesState) route.getChangesState = true;
-      return router;
-    },
+const methods: readonly Method[] = ["GET", "POST", "PUT", "DELETE"];
+
+/**
+ * Matches by a radix tree (find-my-way), so the order of the table does not matter: a static
+ * segment (`/q/:queue/stream`) always wins over a parameter (`/q/:queue/:id`), and a pattern
+ * given twice is an error at start-up instead of a silent override.
+ */
+export function createRestRouter(
+  routes: readonly RestRoute[],
+  onUnexpected: (error: unknown, req: Request) => void,
+): RestRouter {
+  const tree: Instance<HTTPVersion.V1> = FindMyWay({ ignoreTrailingSlash: true });
+  for (const route of routes) tree.on(route.method, route.path, () => undefined, route);
+
+  const find = (method: Method, pathname: string) => {
+    const found = tree.find(method, pathname);
+    return found
+      ? { route: found.store as RestRoute, params: Object.values(found.params) as string[] }
+      : undefined;
+  };
+
+  async function dispatch(req: Request, res: Response) {
+    const url = new URL(req.url ?? "/", "http://presque");
+    checkEncoding(url.pathname);
+    // HEAD answers like GET without a body (Node drops it), for the GETs that only read.
+    const method = req.method === "HEAD" ? "GET" : (req.method as Method);
+    const found = methods.includes(method) ? find(method, url.pathname) : undefined;
+    if (found && !(req.method === "HEAD" && found.route.takesJobs)) {
+      onlyParams(url.searchParams, found.route.query ?? []);
+      await found.route.handler({ req, res, params: found.params, query: url.searchParams });
+      return;
+    }
+    // In the table's order, so the Allow header reads the way the routes are listed.
+    const allow = methods.flatMap((m) => find(m, url.pathname)?.route ?? []);
+    if (allow.length === 0) throw new PresqueError("route_not_found", `no route for ${url.pathname}`);
+    allow.sort((a, b) => routes.indexOf(a) - routes.indexOf(b));
+    const allowed = allow.map((r) => r.method).join(", ");
+    sendError(
+      res,
+      new PresqueError("method_not_allowed", `${req.method} is not allowed here; use ${allowed}`),
+      {
+        allow: allowed,
+      },
+    );
+  }
+
+  return {
     handle(req, res) {
       dispatch(req, res).catch((error: unknown) => {
         if (!(error instanceof PresqueError)) onUnexpected(error, req);
         sendError(res, error);
       });
     },
-  };
-
-  async function dispatch(req: Request, res: Response) {
-    const url = new URL(req.url ?? "/", "http://presque");
-    for (const route of routes) {
-      const match = route.pattern.exec(url.pathname);
-      if (!match) continue;
-      // HEAD answers like GET without a body (Node drops it), for the GETs that only read.
-      const isSafeHead = req.method === "HEAD" && route.methods.GET !== undefined && !route.getChangesState;
-      const handler = isSafeHead ? route.methods.GET : route.methods[req.method as Method];
-      if (!handler) {
-        const allow = Object.keys(route.methods).join(", ");
-        sendError(
-          res,
-          new PresqueError("method_not_allowed", `${req.method} is not allowed here; use ${allow}`),
-          {
-            allow,
-          },
-        );
-        return;
+    patternOf(pathname) {
+      for (const method of methods) {
+        const found = tree.find(method, pathname);
+        if (found) return (found.store as RestRoute).path;
       }
-      const params = match.slice(1).map(decodeSegment);
-      await handler({ req, res, params, query: url.searchParams });
-      return;
-    }
-    throw new PresqueError("route_not_found", `no route for ${url.pathname}`);
-  }
-  return router;
+      return undefined;
+    },
+  };
 }
 
-function decodeSegment(segment: string | undefined): string {
-  try {
-    return decodeURIComponent(segment ?? "");
-  } catch {
-    throw new PresqueError(
-      "invalid_argument",
-      `path segment ${JSON.stringify(segment)} is not valid URL encoding`,
-    );
+/** find-my-way treats a badly encoded path as no route; it is the client's mistake, so say so. */
+function checkEncoding(pathname: string): void {
+  for (const segment of pathname.split("/")) {
+    try {
+      decodeURIComponent(segment);
+    } catch {
+      throw new PresqueError(
+        "invalid_argument",
+        `path segment ${JSON.stringify(segment)} is not valid URL encoding`,
+      );
+    }
   }
+}
+
+/** A row of the route table: `route(method, path, handler)` or `route(method, path, options, handler)`. */
+export function route(method: Method, path: string, handler: RestHandler): RestRoute;
+export function route(
+  method: Method,
+  path: string,
+  options: Pick<RestRoute, "query" | "takesJobs">,
+  handler: RestHandler,
+): RestRoute;
+export function route(
+  method: Method,
+  path: string,
+  third: RestHandler | Pick<RestRoute, "query" | "takesJobs">,
+  fourth?: RestHandler,
+): RestRoute {
+  return typeof third === "function"
+    ? { method, path, handler: third }
+    : { method, path, ...third, handler: fourth as RestHandler };
 }

@@ -3,9 +3,8 @@ import { invalidArgument, PresqueError } from "../errors/presque-error.ts";
 import { readBody, sendJson, sendText } from "./http-io.ts";
 import { parseJsonBody, rawValueOf } from "./raw-json.ts";
 import type { RestDeps } from "./rest-deps.ts";
-import type { RestRouter } from "./router.ts";
+import { type RestRoute, route } from "./router.ts";
 
-const schedulePath = /^\/schedules\/([^/]+)\/([^/]+)$/;
 const shape =
   'body must be {"cron": "*/5 * * * *", "timezone": "Europe/Paris", "payload": {...}} or {"every": 60, "payload": {...}}';
 
@@ -24,17 +23,17 @@ function scheduleJson(view: ScheduleView): string {
 }
 
 /** Recurring schedules: PUT to create or replace, GET to list, DELETE to remove. */
-export function registerScheduleRoutes(router: RestRouter, deps: RestDeps): void {
+export function scheduleRoutes(deps: RestDeps): RestRoute[] {
   const { engine } = deps;
   const list = (views: ScheduleView[]) => `{"schedules":[${views.map(scheduleJson).join(",")}]}`;
-  router
-    .on("GET", /^\/schedules\/?$/, async ({ res }) =>
+  return [
+    route("GET", "/schedules", async ({ res }) =>
       sendText(res, 200, list(await engine.schedules.listSchedules())),
-    )
-    .on("GET", /^\/schedules\/([^/]+)$/, async ({ res, params }) => {
+    ),
+    route("GET", "/schedules/:queue", async ({ res, params }) => {
       sendText(res, 200, list(await engine.schedules.listSchedules(params[0] as string)));
-    })
-    .on("PUT", schedulePath, async ({ req, res, params }) => {
+    }),
+    route("PUT", "/schedules/:queue/:name", async ({ req, res, params }) => {
       const body = await readBody(req, deps.maxBodyBytes);
       const parsed = parseJsonBody(body) as Record<string, unknown>;
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
@@ -59,12 +58,13 @@ export function registerScheduleRoutes(router: RestRouter, deps: RestDeps): void
         priority: priority as number | undefined,
       });
       sendText(res, 200, scheduleJson(view));
-    })
-    .on("DELETE", schedulePath, async ({ res, params }) => {
+    }),
+    route("DELETE", "/schedules/:queue/:name", async ({ res, params }) => {
       const [queue, name] = params as [string, string];
       if (!(await engine.schedules.deleteSchedule(queue, name))) {
         throw new PresqueError("not_found", `queue ${queue} has no schedule ${name}`);
       }
       sendJson(res, 200, { queue, name, deleted: true });
-    });
+    }),
+  ];
 }

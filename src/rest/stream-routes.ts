@@ -5,7 +5,7 @@ import type { Response } from "./http-io.ts";
 import { jobEnvelopeJson } from "./job-json.ts";
 import { numberParam, secondsParamMs } from "./query-params.ts";
 import { type RestDeps, requestSignal } from "./rest-deps.ts";
-import type { RestRouter } from "./router.ts";
+import { type RestRoute, route } from "./router.ts";
 
 /** The REST routes for consumers need the subscriptions and the worker registry too. */
 export interface ConsumerRestDeps extends RestDeps {
@@ -17,42 +17,44 @@ export interface ConsumerRestDeps extends RestDeps {
  * is leased (?lease= seconds, default the queue's lease) and acked with DELETE /q/{queue}/{id}?token=; at most
  * ?prefetch= jobs (default 1) are out unacked. Closing the connection gives the unacked ones back.
  */
-export function registerStreamRoutes(router: RestRouter, deps: ConsumerRestDeps): void {
-  router.on(
-    "GET",
-    /^\/q\/([^/]+)\/stream$/,
-    async ({ res, params, query }) => {
-      const signal = requestSignal(res, deps.shutdownSignal);
-      const events = deps.consumers.subscriptions.subscribe({
-        queues: [params[0] as string],
-        prefetch: numberParam(query, "prefetch") ?? 1,
-        leaseMs: secondsParamMs(query, "lease") ?? "default",
-        heartbeatMs: secondsParamMs(query, "heartbeat"),
-        signal,
-        shutdownSignal: deps.shutdownSignal,
-      });
-      // Bad parameters throw on the first step, while a JSON error status can still be sent.
-      const first = await events.next();
-      res.writeHead(200, {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-store",
-        "x-accel-buffering": "no", // nginx would otherwise hold events back
-      });
-      try {
-        if (!first.done) await send(res, sseEvent(first.value));
-        for await (const event of events) await send(res, sseEvent(event));
-      } catch (error) {
-        if (res.headersSent && !signal.aborted) throw error;
-        // Shutdown: say so, so clients reconnect elsewhere rather than think the stream is done.
-        if (deps.shutdownSignal.aborted) {
-          const message = JSON.stringify({ code: "unavailable", message: "server is shutting down" });
-          res.write(`event: error\ndata: ${message}\n\n`);
+export function streamRoutes(deps: ConsumerRestDeps): RestRoute[] {
+  return [
+    route(
+      "GET",
+      "/q/:queue/stream",
+      { takesJobs: true, query: ["prefetch", "lease", "heartbeat"] },
+      async ({ res, params, query }) => {
+        const signal = requestSignal(res, deps.shutdownSignal);
+        const events = deps.consumers.subscriptions.subscribe({
+          queues: [params[0] as string],
+          prefetch: numberParam(query, "prefetch") ?? 1,
+          leaseMs: secondsParamMs(query, "lease") ?? "default",
+          heartbeatMs: secondsParamMs(query, "heartbeat"),
+          signal,
+          shutdownSignal: deps.shutdownSignal,
+        });
+        // Bad parameters throw on the first step, while a JSON error status can still be sent.
+        const first = await events.next();
+        res.writeHead(200, {
+          "content-type": "text/event-stream; charset=utf-8",
+          "cache-control": "no-store",
+          "x-accel-buffering": "no", // nginx would otherwise hold events back
+        });
+        try {
+          if (!first.done) await send(res, sseEvent(first.value));
+          for await (const event of events) await send(res, sseEvent(event));
+        } catch (error) {
+          if (res.headersSent && !signal.aborted) throw error;
+          // Shutdown: say so, so clients reconnect elsewhere rather than think the stream is done.
+          if (deps.shutdownSignal.aborted) {
+            const message = JSON.stringify({ code: "unavailable", message: "server is shutting down" });
+            res.write(`event: error\ndata: ${message}\n\n`);
+          }
         }
-      }
-      res.end();
-    },
-    { changesState: true },
-  );
+        res.end();
+      },
+    ),
+  ];
 }
 
 /** One event; a payload stored with line breaks is split over several data: lines, as SSE requires. */

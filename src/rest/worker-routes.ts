@@ -3,7 +3,7 @@ import type { WorkerInfo } from "../engine/consumers/worker-registry.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 import { readBody, sendEmpty, sendJson } from "./http-io.ts";
 import { parseJsonBody } from "./raw-json.ts";
-import type { RestRouter } from "./router.ts";
+import { type RestRoute, route } from "./router.ts";
 import type { ConsumerRestDeps } from "./stream-routes.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -37,7 +37,7 @@ export function workerJson(worker: WorkerInfo) {
  * presque's original /w/ (per-queue worker sets keyed by a header) is not kept: it tracked
  * names only, never liveness.
  */
-export function registerWorkerRoutes(router: RestRouter, deps: ConsumerRestDeps): void {
+export function workerRoutes(deps: ConsumerRestDeps): RestRoute[] {
   const { workers } = deps.consumers;
   const body = async (req: Parameters<typeof readBody>[0]) => {
     const text = await readBody(req, deps.maxBodyBytes);
@@ -48,11 +48,11 @@ export function registerWorkerRoutes(router: RestRouter, deps: ConsumerRestDeps)
     return parsed as Record<string, unknown>;
   };
 
-  router
-    .on("GET", /^\/w\/?$/, async ({ res }) => {
+  return [
+    route("GET", "/w", async ({ res }) => {
       sendJson(res, 200, { workers: (await workers.list()).map(workerJson) });
-    })
-    .on("POST", /^\/w\/?$/, async ({ req, res }) => {
+    }),
+    route("POST", "/w", async ({ req, res }) => {
       const fields = await body(req);
       const workerId = await workers.register({
         name: stringField(fields, "name") ?? "",
@@ -63,8 +63,8 @@ export function registerWorkerRoutes(router: RestRouter, deps: ConsumerRestDeps)
         heartbeatMs: (numberField(fields, "heartbeat_seconds") ?? 5) * 1000,
       });
       sendJson(res, 201, { worker_id: workerId }, { location: `/w/${workerId}` });
-    })
-    .on("POST", /^\/w\/([^/]+)\/heartbeat$/, async ({ req, res, params }) => {
+    }),
+    route("POST", "/w/:worker/heartbeat", async ({ req, res, params }) => {
       const fields = await body(req);
       const workingOn = fields.working_on ?? [];
       if (!Array.isArray(workingOn)) throw invalidArgument("working_on must be a list of {queue, id}");
@@ -78,11 +78,12 @@ export function registerWorkerRoutes(router: RestRouter, deps: ConsumerRestDeps)
         failed: numberField(fields, "failed") ?? 0,
       });
       sendEmpty(res, 204);
-    })
-    .on("DELETE", /^\/w\/([^/]+)$/, async ({ res, params }) => {
+    }),
+    route("DELETE", "/w/:worker", async ({ res, params }) => {
       await workers.unregister(params[0] as string);
       sendEmpty(res, 204);
-    });
+    }),
+  ];
 }
 
 function stringField(fields: Record<string, unknown>, name: string): string | undefined {

@@ -4,11 +4,10 @@ import type { OpenEngine } from "../engine/open-engine.ts";
 import type { Logger } from "../log.ts";
 import type { Monitoring } from "../metrics/monitoring.ts";
 import { observeRequests } from "../metrics/request-observer.ts";
+import { createRouteLabeler } from "../metrics/route-label.ts";
 import type { Response } from "../rest/http-io.ts";
-import { registerOperatorRoutes } from "../rest/operator-routes.ts";
-import { createRestRoutes } from "../rest/rest-routes.ts";
-import { registerStreamRoutes } from "../rest/stream-routes.ts";
-import { registerWorkerRoutes } from "../rest/worker-routes.ts";
+import { restRoutes } from "../rest/rest-routes.ts";
+import { createRestRouter } from "../rest/router.ts";
 import { createErrorInterceptor } from "../rpc/error-interceptor.ts";
 import { rpcRoutes } from "../rpc/rpc-routes.ts";
 import { answerUnknownProcedure, withFrameworkErrorBodies } from "./framework-errors.ts";
@@ -34,25 +33,23 @@ export function buildHandler(deps: HandlerDeps) {
   const { limits, log, shutdownSignal, monitoring } = deps;
   const { engine } = deps.opened;
   const consumers = { subscriptions: deps.opened.subscriptions, workers: deps.opened.workers };
-  const restDeps = {
+  const routes = restRoutes({
     engine,
+    consumers,
+    monitoring,
     maxBodyBytes: limits.maxBodyBytes,
     maxBatchSize: limits.maxBatchSize,
     shutdownSignal,
-  };
-  const consumerRestDeps = { ...restDeps, consumers };
-  const rest = createRestRoutes(
-    restDeps,
-    (error, req) => log.error("unexpected error", { error, method: req.method, url: req.url }),
-    [
-      (router) => registerOperatorRoutes(router, monitoring),
-      // Before the queue routes: GET /q/:queue/stream must win over GET /q/:queue/:id.
-      (router) => registerStreamRoutes(router, consumerRestDeps),
-      (router) => registerWorkerRoutes(router, consumerRestDeps),
-    ],
+  });
+  const rest = createRestRouter(routes, (error, req) =>
+    log.error("unexpected error", { error, method: req.method, url: req.url }),
   );
+  const procedures = new Set<string>();
   const handler = connectNodeAdapter({
-    routes: rpcRoutes({ engine, shutdownSignal, consumers, ...monitoring }),
+    routes: (router) => {
+      rpcRoutes({ engine, shutdownSignal, consumers, ...monitoring })(router);
+      for (const handler of router.handlers) procedures.add(handler.requestPath);
+    },
     // Node's two response classes differ only in overloads the REST layer does not use.
     fallback: (req, res) => answerUnknownProcedure(req, res) || rest.handle(req, res as unknown as Response),
     readMaxBytes: limits.maxBodyBytes,
@@ -63,9 +60,11 @@ export function buildHandler(deps: HandlerDeps) {
       createErrorInterceptor((error, procedure) => log.error("unexpected error", { error, procedure })),
     ],
   });
-  return observeRequests(withFrameworkErrorBodies(handler), {
+  const handle = observeRequests(withFrameworkErrorBodies(handler), {
     log,
     metrics: monitoring.metrics,
     logRequests: deps.logRequests,
+    routeLabel: createRouteLabeler(rest.patternOf, procedures),
   });
+  return { handle, routes };
 }

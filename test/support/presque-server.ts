@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, inject } from "vitest";
-import { startPresque } from "../../src/app/start-presque.ts";
+import { type RunningPresque, startPresque } from "../../src/app/start-presque.ts";
 import { defaultConfig, type PresqueConfig } from "../../src/config/config.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createPresqueClient, type PresqueClient } from "../../src/sdk/client.ts";
@@ -10,6 +10,8 @@ export interface TestServer {
   port: number;
   /** The key prefix this server uses; unique per server, so tests never see each other's queues. */
   prefix: string;
+  /** The REST route table the server was built from. */
+  routes: RunningPresque["routes"];
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export async function startTestServer(overrides: Partial<PresqueConfig> = {}): P
     baseUrl: `http://127.0.0.1:${presque.port}`,
     port: presque.port,
     prefix,
+    routes: presque.routes,
     stop: () => presque.stop(),
   };
 }
