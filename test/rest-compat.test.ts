@@ -324,8 +324,8 @@ describe("2010 answers presque changed on purpose", () => {
 });
 
 describe("2010 answers presque should give back (bugs)", () => {
-  // Fails until GET /control/:queue answers status 1 or 0 again: then make it `it`.
-  it.fails("GET /control/:queue: status is 1 when open, 0 when stopped, next to stopped", async () => {
+  // presque 2010 answered status 1 (open) or 0 (stopped); the string form was a regression.
+  it("GET /control/:queue: status is 1 when open, 0 when stopped, next to stopped", async () => {
     const open = await curl(url("/control/ctl-compat"));
     expect(json(open)).toMatchObject({ queue: "ctl-compat", status: 1, stopped: false }); // never used: open
     await curl("-X", "POST", url("/q/ctl-compat"), "-d", "1");
@@ -340,8 +340,8 @@ describe("2010 answers presque should give back (bugs)", () => {
     expect(json(await curl(url("/control/ctl-compat")))).toMatchObject({ status: 1, stopped: false });
   });
 
-  // Fails until GET /status/:queue?with_desc=1 lists the ready jobs again: then make it `it`.
-  it.fails("GET /status/:queue?with_desc=1: the ready jobs' payloads under jobs, in fetch order", async () => {
+  // presque 2010 listed the ready jobs with with_desc=1; presque had silently ignored it.
+  it("GET /status/:queue?with_desc=1: the ready jobs' payloads under jobs, in fetch order", async () => {
     const q = url("/q/desc");
     await curl("-X", "POST", q, "-d", '{"a": 1.10}');
     await curl("-X", "POST", q, "-d", '"two"');

@@ -101,9 +101,9 @@ describe("/j/ queue info", () => {
 
 describe("/control/", () => {
   it("a stopped queue accepts jobs but hands none out until started", async () => {
-    expect(json(await curl(`${presque.url}/control/ctl`))).toMatchObject({ queue: "ctl", status: "started" });
+    expect(json(await curl(`${presque.url}/control/ctl`))).toMatchObject({ queue: "ctl", status: 1 });
     const stopped = await curl("-X", "POST", `${presque.url}/control/ctl`, "-d", '{"status":"stop"}');
-    expect(json(stopped)).toEqual({ queue: "ctl", status: "stopped", stopped: true, response: "updated" });
+    expect(json(stopped)).toEqual({ queue: "ctl", status: 0, stopped: true, response: "updated" });
 
     expect((await curl("-X", "POST", `${presque.url}/q/ctl`, "-d", '"kept"')).status).toBe(201);
     const refused = await curl(`${presque.url}/q/ctl`);

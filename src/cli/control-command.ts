@@ -27,8 +27,8 @@ export function stateCommand(verb: "stop" | "start") {
       body,
     );
     if (args.values.json) return void process.stdout.write(`${answer.text}\n`);
-    const { status } = JSON.parse(answer.text) as { status: string };
-    process.stdout.write(`${queue} ${status}\n`);
+    const { stopped } = JSON.parse(answer.text) as { stopped: boolean };
+    process.stdout.write(`${queue} ${stopped ? "stopped" : "started"}\n`);
   };
 }
 

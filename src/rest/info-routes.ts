@@ -1,7 +1,9 @@
 import type { QueueInfo } from "../engine/model/job.ts";
-import { sendJson } from "./http-io.ts";
+import { maxBrowseLimit } from "../engine/views/job-browser.ts";
+import type { Monitoring } from "../metrics/monitoring.ts";
+import { sendJson, sendText } from "./http-io.ts";
 import type { RestDeps } from "./rest-deps.ts";
-import type { RestRouter } from "./router.ts";
+import { type RestRoute, route } from "./router.ts";
 
 /** REST spelling of a queue's info; also carries presque's original /j/ field names. */
 export function queueInfoJson(info: QueueInfo) {
@@ -27,22 +29,49 @@ export function queueInfoJson(info: QueueInfo) {
 }
 
 /** Read-only views: /j/ (one queue), /status (names and sizes), /stats (everything). */
-export function registerInfoRoutes(router: RestRouter, { engine }: RestDeps): void {
+export function infoRoutes({
+  engine,
+  monitoring,
+  maxBatchSize,
+}: RestDeps & { monitoring: Pick<Monitoring, "jobs"> }): RestRoute[] {
+  /** presque 2010's with_desc: the ready jobs' payloads in fetch order, at most maxBatchSize. */
+  const readyPayloads = async (queue: string) => {
+    const payloads: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const limit = Math.min(maxBatchSize - payloads.length, maxBrowseLimit);
+      const page = await monitoring.jobs.list(queue, "ready", { cursor, limit });
+      payloads.push(...page.jobs.map((job) => job.payload));
+      cursor = page.cursor;
+    } while (cursor !== undefined && payloads.length < maxBatchSize);
+    return payloads;
+  };
+
   const allInfo = async () =>
     Promise.all((await engine.queues.listQueues()).map((name) => engine.queues.queueInfo(name)));
-  router
-    .on("GET", /^\/j\/([^/]+)$/, async ({ res, params }) => {
+  return [
+    route("GET", "/j/:queue", async ({ res, params }) => {
       sendJson(res, 200, queueInfoJson(await engine.queues.queueInfo(params[0] as string)));
-    })
-    .on("GET", /^\/status\/?$/, async ({ res }) => {
+    }),
+    route("GET", "/status", async ({ res }) => {
       const queues = await engine.queues.listQueues();
       sendJson(res, 200, { queues, size: queues.length });
-    })
-    .on("GET", /^\/status\/([^/]+)$/, async ({ res, params }) => {
+    }),
+    route("GET", "/status/:queue", { query: ["with_desc"] }, async ({ res, params, query }) => {
       const info = await engine.queues.queueInfo(params[0] as string);
-      sendJson(res, 200, { queue: info.queue, size: info.ready });
-    })
-    .on("GET", /^\/stats\/?$/, async ({ res }) => {
+      // Perl truth, as in 2010: absent, "" and "0" are off.
+      const withDesc = !["", "0"].includes(query.get("with_desc") ?? "");
+      if (!withDesc) return sendJson(res, 200, { queue: info.queue, size: info.ready });
+      const jobs = await readyPayloads(info.queue);
+      // Payloads are spliced in as stored, as GET /qb/ writes them.
+      sendText(
+        res,
+        200,
+        `{"queue":${JSON.stringify(info.queue)},"size":${info.ready},"jobs":[${jobs.join(",")}]}`,
+      );
+    }),
+    route("GET", "/stats", async ({ res }) => {
       sendJson(res, 200, { queues: (await allInfo()).map(queueInfoJson) });
-    });
+    }),
+  ];
 }
