@@ -98,7 +98,10 @@ describe("presque stop, start and purge", () => {
     expect((await cli("stop", "cli-ctl")).stdout).toBe("cli-ctl stopped\n");
     expect(await info("cli-ctl")).toMatchObject({ stopped: true, ready: 2 });
     expect(await failing("pop", "cli-ctl")).toMatchObject({ code: 1 });
-    expect(JSON.parse((await cli("start", "cli-ctl", "--json")).stdout)).toMatchObject({ status: 1, stopped: false });
+    expect(JSON.parse((await cli("start", "cli-ctl", "--json")).stdout)).toMatchObject({
+      status: 1,
+      stopped: false,
+    });
     expect((await cli("purge", "cli-ctl")).stdout).toBe("purged 2 jobs from cli-ctl\n");
     expect(await info("cli-ctl")).toMatchObject({ stopped: false, ready: 0 });
   });

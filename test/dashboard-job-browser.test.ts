@@ -6,7 +6,7 @@ const presque = useTestServer();
 
 interface Page {
   jobs: { id: string; state: string; priority: number; payload: unknown }[];
-  cursor?: string;
+  next_cursor?: string;
 }
 
 const browse = async (path: string) => json(await curl(`${presque.url}${path}`)) as Page;
@@ -18,7 +18,7 @@ describe("GET /q/:queue/jobs (the dashboard's job browser)", () => {
     await curl("-X", "POST", `${presque.url}/q/order`, "-d", '"low, later"');
     const page = await browse("/q/order/jobs");
     expect(page.jobs.map((job) => job.payload)).toEqual(["high", "low", "low, later"]);
-    expect(page.cursor).toBeUndefined();
+    expect(page.next_cursor).toBeUndefined();
   });
 
   it("keeps stored payloads byte for byte", async () => {
@@ -30,12 +30,12 @@ describe("GET /q/:queue/jobs (the dashboard's job browser)", () => {
   it("pages with a cursor until the last page, which has none", async () => {
     await curl("-X", "POST", `${presque.url}/qb/paged`, "-d", '{"jobs":[1,2,3,4,5]}');
     const first = await browse("/q/paged/jobs?limit=2");
-    const second = await browse(`/q/paged/jobs?limit=2&cursor=${first.cursor}`);
-    const third = await browse(`/q/paged/jobs?limit=2&cursor=${second.cursor}`);
+    const second = await browse(`/q/paged/jobs?limit=2&cursor=${first.next_cursor}`);
+    const third = await browse(`/q/paged/jobs?limit=2&cursor=${second.next_cursor}`);
     expect([first, second, third].flatMap((page) => page.jobs.map((job) => job.payload))).toEqual([
       1, 2, 3, 4, 5,
     ]);
-    expect(third.cursor).toBeUndefined();
+    expect(third.next_cursor).toBeUndefined();
   });
 
   it("lists delayed and leased jobs by state, and only those", async () => {

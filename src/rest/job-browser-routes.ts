@@ -22,7 +22,8 @@ export function jobBrowserRoutes({ jobs }: Pick<Monitoring, "jobs">): RestRoute[
           limit: numberParam(query, "limit"),
         });
         // Payloads are spliced in as stored (jobEnvelopeJson), so the page is assembled as text.
-        const cursor = page.cursor === undefined ? "" : `,"cursor":${JSON.stringify(page.cursor)}`;
+        // next_cursor, as on every paged route (dead letters too)
+        const cursor = page.cursor === undefined ? "" : `,"next_cursor":${JSON.stringify(page.cursor)}`;
         sendText(res, 200, `{"jobs":[${page.jobs.map(jobEnvelopeJson).join(",")}]${cursor}}`);
       },
     ),

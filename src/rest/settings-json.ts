@@ -1,26 +1,11 @@
+import { fromWireNumber, queueSettingFields, toWireValue } from "../common/queue-setting-fields.ts";
 import type { QueueSettings } from "../engine/model/queue-settings.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 
-/** REST names (snake_case, seconds) of the queue settings, and their engine names and scale. */
-const fields = [
-  ["max_length", "maxLength", 1],
-  ["default_lease_seconds", "leaseMs", 1000],
-  ["max_attempts", "maxAttempts", 1],
-  ["backoff", "backoff", 0],
-  ["backoff_base_seconds", "backoffBaseMs", 1000],
-  ["backoff_max_seconds", "backoffMaxMs", 1000],
-  ["keep_completed_count", "completedKeepCount", 1],
-  ["keep_completed_seconds", "completedKeepMs", 1000],
-  ["keep_dead_count", "deadKeepCount", 1],
-  ["keep_dead_seconds", "deadKeepMs", 1000],
-] as const;
-
+/** The queue settings as REST's JSON (snake_case, seconds), from the one table of fields. */
 export function settingsJson(settings: QueueSettings): Record<string, unknown> {
   const json: Record<string, unknown> = {};
-  for (const [rest, engine, scale] of fields) {
-    const value = settings[engine];
-    json[rest] = scale === 0 ? value : (value as number) / scale;
-  }
+  for (const field of queueSettingFields) json[field.wire] = toWireValue(field, settings[field.engine]);
   return json;
 }
 
@@ -28,15 +13,16 @@ export function settingsJson(settings: QueueSettings): Record<string, unknown> {
 export function settingsUpdate(body: Record<string, unknown>): Record<string, unknown> {
   const update: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(body)) {
-    const field = fields.find(([rest]) => rest === name);
+    const field = queueSettingFields.find((candidate) => candidate.wire === name);
     if (!field) {
-      throw invalidArgument(
-        `unknown queue setting ${JSON.stringify(name)}; known: ${fields.map(([n]) => n).join(", ")}`,
-      );
+      const known = queueSettingFields.map((candidate) => candidate.wire).join(", ");
+      throw invalidArgument(`unknown queue setting ${JSON.stringify(name)}; known: ${known}`);
     }
-    const [, engine, scale] = field;
-    update[engine] =
-      value === null || scale === 0 || typeof value !== "number" ? value : Math.round(value * scale);
+    // Anything but a number goes through as sent, for the engine's check to refuse with its words.
+    update[field.engine] =
+      value === null || field.unit === "name" || typeof value !== "number"
+        ? value
+        : fromWireNumber(field, value);
   }
   return update;
 }

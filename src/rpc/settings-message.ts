@@ -1,30 +1,19 @@
 import type { QueueSettings as SettingsMessage } from "../../gen/presque/v1/control_service_pb.ts";
+import { fromWireNumber, queueSettingFields, toWireValue } from "../common/queue-setting-fields.ts";
 import type { QueueSettings } from "../engine/model/queue-settings.ts";
 
-/** Settings travel in seconds on the wire and live in milliseconds in the engine. */
-const fields = [
-  ["maxLength", "maxLength", 1],
-  ["defaultLeaseSeconds", "leaseMs", 1000],
-  ["maxAttempts", "maxAttempts", 1],
-  ["backoffBaseSeconds", "backoffBaseMs", 1000],
-  ["backoffMaxSeconds", "backoffMaxMs", 1000],
-  ["keepCompletedCount", "completedKeepCount", 1],
-  ["keepCompletedSeconds", "completedKeepMs", 1000],
-  ["keepDeadCount", "deadKeepCount", 1],
-  ["keepDeadSeconds", "deadKeepMs", 1000],
-] as const;
+/** The table's fields with their protobuf-es names (the proto field in camelCase). */
+const fields = queueSettingFields.map((field) => ({
+  ...field,
+  message: field.wire.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof SettingsMessage,
+}));
 
-/** snake_case name on the wire (for `reset`) → engine name. */
-const wireNames = new Map<string, string>([
-  ...fields.map(
-    ([wire, engine]) => [wire.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), engine] as [string, string],
-  ),
-  ["backoff", "backoff"],
-]);
+/** `reset` names fields as the proto does (snake_case). */
+const byWire = new Map(fields.map((field) => [field.wire, field]));
 
 export function toSettingsMessage(settings: QueueSettings): Partial<SettingsMessage> {
-  const message: Record<string, unknown> = { backoff: settings.backoff };
-  for (const [wire, engine, scale] of fields) message[wire] = settings[engine] / scale;
+  const message: Record<string, unknown> = {};
+  for (const field of fields) message[field.message] = toWireValue(field, settings[field.engine]);
   return message as Partial<SettingsMessage>;
 }
 
@@ -34,11 +23,12 @@ export function fromSettingsUpdate(
   reset: string[],
 ): Record<string, unknown> {
   const update: Record<string, unknown> = {};
-  for (const name of reset) update[wireNames.get(name) ?? name] = null;
-  if (message?.backoff !== undefined) update.backoff = message.backoff;
-  for (const [wire, engine, scale] of fields) {
-    const value = message?.[wire];
-    if (value !== undefined) update[engine] = Math.round(value * scale);
+  // An unknown name goes through as sent, for the engine to refuse by that name.
+  for (const name of reset) update[byWire.get(name)?.engine ?? name] = null;
+  for (const field of fields) {
+    const value = message?.[field.message] as number | string | undefined;
+    if (value === undefined) continue;
+    update[field.engine] = typeof value === "number" ? fromWireNumber(field, value) : value;
   }
   return update;
 }

@@ -5,7 +5,7 @@ import type { PresqueClient } from "./client.ts";
 /** Below the server's default batch limit (1000). */
 const maxBatch = 500;
 
-export interface LeasedRef {
+export interface LeaseRef {
   queue: string;
   id: string;
   leaseToken: string;
@@ -17,12 +17,12 @@ export interface LeasedRef {
  * out at once. Resolves each ack with its own result.
  */
 export function createAckBatcher(client: PresqueClient) {
-  const waiting: { ref: LeasedRef; settle: (result: AckResult) => void; fail: (error: unknown) => void }[] =
+  const waiting: { ref: LeaseRef; settle: (result: AckResult) => void; fail: (error: unknown) => void }[] =
     [];
   let sending: Promise<void> | undefined;
   let batchUnsupported = false;
 
-  const sendOne = async (ref: LeasedRef): Promise<AckResult> => {
+  const sendOne = async (ref: LeaseRef): Promise<AckResult> => {
     try {
       await client.queue.ack(ref);
       return AckResult.ACKED;
@@ -66,7 +66,7 @@ export function createAckBatcher(client: PresqueClient) {
   };
 
   return {
-    ack(ref: LeasedRef): Promise<AckResult> {
+    ack(ref: LeaseRef): Promise<AckResult> {
       return new Promise((settle, fail) => {
         waiting.push({ ref, settle, fail });
         pump();

@@ -3,7 +3,7 @@ import { timestampMs, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { AckResult } from "../../gen/presque/v1/consumer_service_pb.ts";
 import type { Job } from "../../gen/presque/v1/job_pb.ts";
 import type { Logger } from "../log.ts";
-import type { LeasedRef } from "./ack-batcher.ts";
+import type { LeaseRef } from "./ack-batcher.ts";
 import type { PresqueClient } from "./client.ts";
 import type { WorkerJob, WorkerOptions } from "./worker-options.ts";
 
@@ -11,7 +11,7 @@ export interface RunJobDeps<Payload> {
   client: PresqueClient;
   options: WorkerOptions<Payload>;
   leaseSeconds: number;
-  ack: (ref: LeasedRef) => Promise<AckResult>;
+  ack: (ref: LeaseRef) => Promise<AckResult>;
   log: Logger;
 }
 

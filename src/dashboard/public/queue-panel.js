@@ -76,7 +76,7 @@ export function createQueuePanel() {
             ? rows
             : [el("tr", {}, el("td", { colspan: 5, class: "hint" }, `no ${jobState} jobs`))]),
         );
-      cursor = page.cursor;
+      cursor = page.next_cursor;
       moreJobs.hidden = cursor === undefined;
     } catch (error) {
       say(`jobs of ${queue}: ${error.message}`, "error");
