@@ -1,4 +1,5 @@
 import type { Store } from "../store/store.ts";
+import { startTimedLoop } from "./timed-loop.ts";
 
 export interface Reaper {
   /** One pass over every queue; resolves with the number of jobs moved. */
@@ -20,42 +21,26 @@ export function startReaper(options: {
   onError: (error: unknown) => void;
 }): Reaper {
   const { store, intervalMs } = options;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let nextInMs = intervalMs;
 
-  const sweep = async (): Promise<number> => {
+  /** One pass: the jobs moved, and when the next pass is due. */
+  const pass = async () => {
     const passes = await store.queues.promoteDue(await store.registry.list(), perQueueLimit);
     let moved = 0;
-    nextInMs = intervalMs;
+    let nextInMs = intervalMs;
     for (const { moved: count, nextDue, now } of passes) {
       moved += count;
       // more than a pass's worth moved: go again at once
       if (count >= perQueueLimit) nextInMs = 0;
       else if (nextDue >= 0) nextInMs = Math.min(nextInMs, Math.max(0, nextDue - now + 1));
     }
-    return moved;
+    return { moved, nextInMs };
   };
 
-  const schedule = (delayMs: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      sweep()
-        .catch((error: unknown) => {
-          options.onError(error);
-          nextInMs = intervalMs;
-        })
-        .finally(() => schedule(nextInMs));
-    }, delayMs);
-    timer.unref();
-  };
-  schedule(intervalMs);
-
-  return {
-    sweep,
-    stop: () => {
-      stopped = true;
-      clearTimeout(timer);
-    },
-  };
+  const loop = startTimedLoop({
+    pass: async () => (await pass()).nextInMs,
+    firstInMs: intervalMs,
+    afterErrorMs: intervalMs,
+    onError: options.onError,
+  });
+  return { sweep: async () => (await pass()).moved, stop: loop.stop };
 }

@@ -1,5 +1,6 @@
 import { tickAfter } from "../ops/schedules.ts";
 import type { Store } from "../store/store.ts";
+import { startTimedLoop } from "./timed-loop.ts";
 
 export interface ScheduleTicker {
   /** One pass: fires every due tick of every schedule; resolves with how many jobs it enqueued. */
@@ -19,8 +20,6 @@ export function startScheduleTicker(options: {
   onError: (error: unknown) => void;
 }): ScheduleTicker {
   const { store, maxIdleMs } = options;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
 
   const fireDue = async (): Promise<{ fired: number; nextInMs: number }> => {
     const queues = await store.registry.list();
@@ -43,26 +42,11 @@ export function startScheduleTicker(options: {
     return { fired, nextInMs: Math.max(0, nextInMs) };
   };
 
-  const schedule = (delayMs: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      fireDue().then(
-        ({ nextInMs }) => schedule(nextInMs),
-        (error: unknown) => {
-          options.onError(error);
-          schedule(maxIdleMs);
-        },
-      );
-    }, delayMs);
-    timer.unref();
-  };
-  schedule(0);
-
-  return {
-    fireDue: async () => (await fireDue()).fired,
-    stop: () => {
-      stopped = true;
-      clearTimeout(timer);
-    },
-  };
+  const loop = startTimedLoop({
+    pass: async () => (await fireDue()).nextInMs,
+    firstInMs: 0,
+    afterErrorMs: maxIdleMs,
+    onError: options.onError,
+  });
+  return { fireDue: async () => (await fireDue()).fired, stop: loop.stop };
 }

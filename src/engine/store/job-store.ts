@@ -1,25 +1,19 @@
 import type { Redis } from "ioredis";
-import type { AckOutcome, FetchResult, JobView, LeaseRef } from "../model/job.ts";
+import type { AckOutcome, EnqueueOptions, FetchResult, JobView, LeaseRef } from "../model/job.ts";
 import { parseFetchReply, parseJobHash } from "./job-hash.ts";
 import type { KeySpace } from "./keys.ts";
 import { replyCodes, unexpected } from "./reply-codes.ts";
 import { execPipeline, type ScriptRunner } from "./script-runner.ts";
 
-/** The options of enqueueJobs-8.lua, already checked by the engine. */
-export interface EnqueueScriptOptions {
+/** The options of enqueueJobs-8.lua: the caller's options, checked, with the idempotency window. */
+export type EnqueueScriptOptions = Omit<EnqueueOptions, "priority" | "delayMs" | "requeue"> & {
   priority: number;
   delayMs: number;
-  runAtMs?: number;
-  maxAttempts?: number;
-  expiresAtMs?: number;
-  unique?: string;
-  traceparent?: string;
-  idempotencyKey?: string;
   idempotencyMs: number;
   /** A hash of the request, so a key reused for another request is refused. */
   idempotencyDigest?: string;
   requeue?: true;
-}
+};
 
 export type EnqueueReply =
   | { code: "ok" | "duplicate"; ids: string[] }
