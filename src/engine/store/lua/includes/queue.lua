@@ -1,6 +1,6 @@
 -- Every state-changing script works on one queue with the same keys and first arguments, so the
 -- helpers below take one table, Q. Layout (built by queueScriptKeys in src/engine/store/keys.ts and
--- src/engine/store/scripts/queue-script-runner.ts):
+-- src/engine/store/script-runner.ts):
 --   KEYS[1] ready ZSET    KEYS[2] delayed ZSET   KEYS[3] leased ZSET   KEYS[4] meta HASH
 --   KEYS[5] settings HASH KEYS[6] dead ZSET      KEYS[7] done ZSET     KEYS[8] unique HASH
 --   ARGV[1] job key prefix   ARGV[2] idempotency key prefix   ARGV[3] wake channel
