@@ -9,6 +9,7 @@ export function jobEnvelopeJson(job: JobView): string {
     queue: job.queue,
     state: job.state,
     attempt: job.attempt,
+    deliveries: job.deliveries,
     max_attempts: job.maxAttempts,
     priority: job.priority,
     enqueued_at: iso(job.enqueuedAt),
@@ -37,6 +38,7 @@ export function jobHeaders(job: JobView): Record<string, string> {
     "x-presque-job-id": job.id,
     "x-presque-queue": job.queue,
     "x-presque-attempt": String(job.attempt),
+    "x-presque-deliveries": String(job.deliveries),
     "x-presque-max-attempts": String(job.maxAttempts),
     "x-presque-enqueued-at": iso(job.enqueuedAt) as string,
   };

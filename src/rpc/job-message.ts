@@ -27,6 +27,7 @@ export function toJobMessage(job: JobView): Job {
     queue: job.queue,
     payload: fromJson(ValueSchema, JSON.parse(job.payload) as JsonValue),
     attempt: job.attempt,
+    deliveries: job.deliveries,
     maxAttempts: job.maxAttempts,
     enqueuedAt: timestampFromMs(job.enqueuedAt),
     leaseToken: job.leaseToken ?? "",

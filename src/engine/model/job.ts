@@ -6,6 +6,11 @@ export interface JobView {
   payload: string;
   /** Deliveries so far; this one included when the view comes from a fetch. */
   attempt: number;
+  /**
+   * Every hand-out so far (this one included when fetched), never undone: a released lease gives
+   * the attempt back but still counts here, so a job that partly ran elsewhere shows it.
+   */
+  deliveries: number;
   /** Deliveries allowed before the job goes to dead letters. */
   maxAttempts: number;
   enqueuedAt: number;

@@ -1,7 +1,7 @@
 import type { FetchResult, JobError, JobView } from "../model/job.ts";
 import { replyCodes, unexpected } from "./reply-codes.ts";
 
-const fieldsPerJob = 9;
+const fieldsPerJob = 10;
 
 /** Turns fetchJobs' flat reply into job views (see the script header for the layout). */
 export function parseFetchReply(queue: string, reply: unknown): FetchResult {
@@ -17,6 +17,7 @@ export function parseFetchReply(queue: string, reply: unknown): FetchResult {
       queue,
       payload: String(flat[i + 1]),
       attempt: Number(flat[i + 2]),
+      deliveries: Number(flat[i + 9]),
       enqueuedAt: Number(flat[i + 3]),
       priority: Number(flat[i + 4]),
       maxAttempts: Number(flat[i + 7]),
@@ -43,6 +44,8 @@ export function parseJobHash(queue: string, id: string, hash: Record<string, str
     queue,
     payload: hash.payload,
     attempt: Number(hash.attempt ?? 0),
+    // a job stored before the field existed: it went out at least `attempt` times
+    deliveries: Number(hash.deliveries ?? hash.attempt ?? 0),
     maxAttempts: Number(hash.maxAttempts ?? 0),
     enqueuedAt: Number(hash.enqueuedAt ?? 0),
     priority: Number(hash.priority ?? 0),

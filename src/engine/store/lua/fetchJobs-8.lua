@@ -11,9 +11,13 @@
 
   Returns:
     { stopped }                            the queue is stopped; nothing changed
-    { ok, now, <9 fields per job>... }   id, payload, attempt, enqueuedAt, priority, leaseToken,
-                                           leaseDeadline, maxAttempts, traceparent
+    { ok, now, <10 fields per job>... }  id, payload, attempt, enqueuedAt, priority, leaseToken,
+                                           leaseDeadline, maxAttempts, traceparent, deliveries
                                            (token and deadline "" when removed)
+
+  `deliveries` counts every hand-out and, unlike `attempt`, is never given back (a release undoes
+  the attempt, not the delivery), so it shows that a job already went out, perhaps partly ran.
+  A job stored before the field existed starts from its attempt.
 ]]
 -- @include "queue"
 -- @include "now"
@@ -36,25 +40,27 @@ while handed < count and buried < 1000 do
   for i = 1, #popped, 2 do
     local id = popped[i]
     local job = redis.call('HMGET', jobKey(id), 'payload', 'attempt', 'enqueuedAt', 'priority',
-      'maxAttempts', 'traceparent', 'expiresAt')
+      'maxAttempts', 'traceparent', 'expiresAt', 'deliveries')
     if job[7] and tonumber(job[7]) < now then
       buryJob(id, 'not started before its deadline', now)
       buried = buried + 1
     else
       handed = handed + 1
       local attempt = tonumber(job[2] or '0') + 1
+      local deliveries = tonumber(job[8] or job[2] or '0') + 1
       local token, tokenDeadline = '', ''
       if leaseMs > 0 then
         token = tostring(redis.call('HINCRBY', Q.meta, 'leaseSeq', 1))
         tokenDeadline = deadline
-        redis.call('HSET', jobKey(id), 'state', 'leased', 'attempt', attempt,
+        redis.call('HSET', jobKey(id), 'state', 'leased', 'attempt', attempt, 'deliveries', deliveries,
           'leaseToken', token, 'leaseDeadline', deadline)
         leased[#leased + 1] = deadline
         leased[#leased + 1] = id
       else
+        redis.call('HSET', jobKey(id), 'deliveries', deliveries) -- kept if retention keeps the job
         finishJob(id, now)
       end
-      for _, field in ipairs({ id, job[1], attempt, job[3], job[4], token, tokenDeadline, job[5] or '0', job[6] or '' }) do
+      for _, field in ipairs({ id, job[1], attempt, job[3], job[4], token, tokenDeadline, job[5] or '0', job[6] or '', deliveries }) do
         out[#out + 1] = field
       end
     end

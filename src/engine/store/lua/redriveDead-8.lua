@@ -1,6 +1,7 @@
 --[[
   Puts dead jobs back into their own queue: ready again with attempt 0, so the next delivery is
-  attempt 1, and without the expiry that may have killed them; the error history stays. A redriven job takes its unique key back when it is free,
+  attempt 1, and without the expiry that may have killed them; the error history stays, and so
+  does `deliveries` (it counts every hand-out in the job's life and is never reset). A redriven job takes its unique key back when it is free,
   else it goes on without one. Ids that are not dead letters are skipped.
   KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
 

@@ -21,7 +21,7 @@ local function addJobs(payloads, o, now)
     priorities[i] = priority
     local key = jobKey(id)
     redis.call('HSET', key, 'payload', payloads[i], 'state', delayed and 'delayed' or 'ready',
-      'attempt', 0, 'enqueuedAt', now, 'priority', priority, 'maxAttempts', maxAttempts)
+      'attempt', 0, 'deliveries', 0, 'enqueuedAt', now, 'priority', priority, 'maxAttempts', maxAttempts)
     if o.expiresAtMs then redis.call('HSET', key, 'expiresAt', o.expiresAtMs) end
     if o.traceparent then redis.call('HSET', key, 'traceparent', o.traceparent) end
     if o.unique then
