@@ -1,6 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { AckResult } from "../../gen/presque/v1/consumer_service_pb.ts";
 import type { PresqueClient } from "./client.ts";
+import { withConnectionRetry } from "./connection-retry.ts";
 
 /** Below the server's default batch limit (1000). */
 const maxBatch = 500;
@@ -12,13 +13,23 @@ export interface LeaseRef {
 }
 
 /**
+ * An ack's answer. `retried`: the call was sent again after a broken connection, so a
+ * not_found or stale_lease answer most likely means the first try did reach presque and acked
+ * the job (an ack is idempotent per lease token: a repeat never finishes anything twice).
+ */
+export interface AckReply {
+  result: AckResult;
+  retried: boolean;
+}
+
+/**
  * Acks in batches without a timer: while one AckBatch call is on the wire, new acks wait, and
  * all of them go in the next call. Under load that makes big batches; when idle, each ack goes
- * out at once. Resolves each ack with its own result.
+ * out at once. Resolves each ack with its own result. A call that fails with a broken
+ * connection (a keep-alive socket the server closed) is sent again, up to `retries` times.
  */
-export function createAckBatcher(client: PresqueClient) {
-  const waiting: { ref: LeaseRef; settle: (result: AckResult) => void; fail: (error: unknown) => void }[] =
-    [];
+export function createAckBatcher(client: PresqueClient, retries: number) {
+  const waiting: { ref: LeaseRef; settle: (reply: AckReply) => void; fail: (error: unknown) => void }[] = [];
   let sending: Promise<void> | undefined;
   let batchUnsupported = false;
 
@@ -34,22 +45,29 @@ export function createAckBatcher(client: PresqueClient) {
     }
   };
 
-  const sendBatch = async (batch: typeof waiting): Promise<void> => {
+  const sendAll = async (batch: typeof waiting): Promise<AckResult[]> => {
+    if (batchUnsupported) return Promise.all(batch.map((item) => sendOne(item.ref)));
     try {
-      let results: AckResult[];
-      if (batchUnsupported) {
-        results = await Promise.all(batch.map((item) => sendOne(item.ref)));
-      } else {
-        try {
-          results = (await client.consumer.ackBatch({ items: batch.map((item) => item.ref) })).results;
-        } catch (error) {
-          if (ConnectError.from(error).code !== Code.Unimplemented) throw error;
-          batchUnsupported = true; // an older presque: ack one by one
-          results = await Promise.all(batch.map((item) => sendOne(item.ref)));
-        }
-      }
+      return (await client.consumer.ackBatch({ items: batch.map((item) => item.ref) })).results;
+    } catch (error) {
+      if (ConnectError.from(error).code !== Code.Unimplemented) throw error;
+      batchUnsupported = true; // an older presque: ack one by one
+      return Promise.all(batch.map((item) => sendOne(item.ref)));
+    }
+  };
+
+  const sendBatch = async (batch: typeof waiting): Promise<void> => {
+    let retried = false;
+    try {
+      const results = await withConnectionRetry(
+        retries,
+        () => sendAll(batch),
+        () => {
+          retried = true;
+        },
+      );
       batch.forEach((item, i) => {
-        item.settle(results[i] ?? AckResult.UNSPECIFIED);
+        item.settle({ result: results[i] ?? AckResult.UNSPECIFIED, retried });
       });
     } catch (error) {
       for (const item of batch) item.fail(error);
@@ -66,7 +84,7 @@ export function createAckBatcher(client: PresqueClient) {
   };
 
   return {
-    ack(ref: LeaseRef): Promise<AckResult> {
+    ack(ref: LeaseRef): Promise<AckReply> {
       return new Promise((settle, fail) => {
         waiting.push({ ref, settle, fail });
         pump();

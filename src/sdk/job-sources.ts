@@ -15,10 +15,11 @@ export interface JobSourceOptions {
  */
 export async function* streamJobs(
   client: PresqueClient,
-  options: JobSourceOptions & { prefetch: number; onSubscribed: () => void },
+  options: JobSourceOptions & { prefetch: number; heartbeatSeconds: number; onSubscribed: () => void },
 ): AsyncGenerator<Job> {
+  const { queues, prefetch, leaseSeconds, heartbeatSeconds } = options;
   const stream = client.consumer.subscribe(
-    { queues: options.queues, prefetch: options.prefetch, leaseSeconds: options.leaseSeconds },
+    { queues, prefetch, leaseSeconds, heartbeatSeconds },
     { signal: options.signal },
   );
   for await (const response of stream) {

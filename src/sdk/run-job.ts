@@ -3,15 +3,18 @@ import { timestampMs, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { AckResult } from "../../gen/presque/v1/consumer_service_pb.ts";
 import type { Job } from "../../gen/presque/v1/job_pb.ts";
 import type { Logger } from "../log.ts";
-import type { LeaseRef } from "./ack-batcher.ts";
+import type { AckReply, LeaseRef } from "./ack-batcher.ts";
 import type { PresqueClient } from "./client.ts";
+import { withConnectionRetry } from "./connection-retry.ts";
 import type { WorkerJob, WorkerOptions } from "./worker-options.ts";
 
 export interface RunJobDeps<Payload> {
   client: PresqueClient;
   options: WorkerOptions<Payload>;
   leaseSeconds: number;
-  ack: (ref: LeaseRef) => Promise<AckResult>;
+  /** Resends of a nack or extension whose connection broke (see connection-retry.ts). */
+  connectionRetries: number;
+  ack: (ref: LeaseRef) => Promise<AckReply>;
   log: Logger;
 }
 
@@ -28,20 +31,22 @@ export async function runJob<Payload>(
   job: Job,
   abort: AbortController,
 ): Promise<boolean> {
-  const { client, options, leaseSeconds, log } = deps;
+  const { client, options, leaseSeconds, connectionRetries, log } = deps;
+  const retrying = <T>(call: () => Promise<T>) => withConnectionRetry(connectionRetries, call);
   const ref = { queue: job.queue, id: job.id, leaseToken: job.leaseToken };
   const workerJob: WorkerJob<Payload> = {
     id: job.id,
     queue: job.queue,
     payload: (job.payload ? toJson(ValueSchema, job.payload) : null) as Payload,
     attempt: job.attempt,
+    deliveries: job.deliveries,
     enqueuedAt: new Date(job.enqueuedAt ? timestampMs(job.enqueuedAt) : 0),
     traceparent: job.traceparent || undefined,
     signal: abort.signal,
   };
   const extender = setInterval(
     () => {
-      client.queue.extendLease({ ...ref, leaseSeconds }).catch((error: unknown) => {
+      retrying(() => client.queue.extendLease({ ...ref, leaseSeconds })).catch((error: unknown) => {
         log.warn("lost the lease of a running job; it may run twice", {
           queue: job.queue,
           id: job.id,
@@ -65,20 +70,26 @@ export async function runJob<Payload>(
     } catch (hookError) {
       log.error("fail hook threw", { queue: job.queue, id: job.id, error: hookError });
     }
-    await client.queue
-      .nack({ ...ref, error: message.slice(-maxErrorLength) })
-      .catch((nackError: unknown) =>
-        log.warn("nack failed", { queue: job.queue, id: job.id, error: nackError }),
-      );
+    // A nack names its lease token too: a resend of one that reached presque is refused, not applied twice.
+    await retrying(() => client.queue.nack({ ...ref, error: message.slice(-maxErrorLength) })).catch(
+      (nackError: unknown) => log.warn("nack failed", { queue: job.queue, id: job.id, error: nackError }),
+    );
     return false;
   } finally {
     clearInterval(extender);
   }
-  const result = await deps.ack(ref).catch((error: unknown) => {
+  const { result, retried } = await deps.ack(ref).catch((error: unknown): AckReply => {
     log.warn("ack failed", { queue: job.queue, id: job.id, error });
-    return AckResult.UNSPECIFIED;
+    return { result: AckResult.UNSPECIFIED, retried: false };
   });
-  if (result !== AckResult.ACKED && result !== AckResult.UNSPECIFIED) {
+  if (retried && result !== AckResult.ACKED) {
+    // Acks are idempotent per lease token: after a broken connection, not_found or stale most
+    // likely means the first try went through, so the job counts as settled, not as lost.
+    log.info("ack resent after a broken connection; presque had already settled the job", {
+      queue: job.queue,
+      id: job.id,
+    });
+  } else if (result !== AckResult.ACKED && result !== AckResult.UNSPECIFIED) {
     log.warn("ack refused: the lease was lost, so the job may run twice", {
       queue: job.queue,
       id: job.id,

@@ -7,8 +7,13 @@ export interface WorkerJob<Payload = unknown> {
   queue: string;
   /** The JSON payload, parsed. */
   payload: Payload;
-  /** 1 on the first delivery. */
+  /** 1 on the first delivery; a delivery given back unfinished (its worker went away) is not counted. */
   attempt: number;
+  /**
+   * Every delivery so far, this one included, never undone: above `attempt` when an earlier
+   * delivery was given back (a worker killed or disconnected mid-job), so the job may have partly run.
+   */
+  deliveries: number;
   enqueuedAt: Date;
   /** W3C trace context given at enqueue, to continue the producer's trace. */
   traceparent?: string;
@@ -42,6 +47,11 @@ export interface WorkerOptions<Payload = unknown> {
   shutdownGraceMs?: number;
   /** Registry heartbeat interval; default 5 s. */
   heartbeatSeconds?: number;
+  /**
+   * How many times an ack, nack or lease extension is sent again when the connection broke
+   * under it (EPIPE, ECONNRESET, "socket hang up": a keep-alive socket the server closed); default 3.
+   */
+  connectionRetries?: number;
 }
 
 /** Catches a worker that could never work at construction, not at the first job. */
@@ -65,8 +75,13 @@ export function checkWorkerOptions<Payload>(options: WorkerOptions<Payload>) {
   if (!Number.isInteger(leaseSeconds) || leaseSeconds < 1) {
     throw new TypeError("Worker option leaseSeconds must be a whole number of at least 1");
   }
+  const connectionRetries = options.connectionRetries ?? 3;
+  if (!Number.isInteger(connectionRetries) || connectionRetries < 0 || connectionRetries > 10) {
+    throw new TypeError("Worker option connectionRetries must be a whole number from 0 to 10");
+  }
   return {
     concurrency,
+    connectionRetries,
     leaseSeconds,
     transport: options.transport ?? "auto",
     shutdownGraceMs: options.shutdownGraceMs ?? 30_000,

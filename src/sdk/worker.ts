@@ -1,13 +1,18 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { Code, ConnectError } from "@connectrpc/connect";
 import type { Job } from "../../gen/presque/v1/job_pb.ts";
 import { createJsonLogger, type Logger } from "../log.ts";
 import { createAckBatcher } from "./ack-batcher.ts";
 import { createPresqueClient, defaultPresqueUrl, type PresqueClient } from "./client.ts";
-import { pollJobs, streamJobs } from "./job-sources.ts";
+import { consumeJobs } from "./consume-jobs.ts";
+import { createLeaseClock } from "./lease-clock.ts";
 import { runJob } from "./run-job.ts";
 import { checkWorkerOptions, type WorkerOptions } from "./worker-options.ts";
 import { startPresence } from "./worker-presence.ts";
+
+/** A job as it arrived, with when its lease ends on the local clock (see lease-clock.ts). */
+interface Received {
+  job: Job;
+  leaseEndsAt: number;
+}
 
 interface Running {
   job: Job;
@@ -19,7 +24,9 @@ interface Running {
  * Runs work(job) for jobs of the given queues, `concurrency` at a time. Jobs come from the
  * Subscribe stream (falling back to long-poll), are acked when work resolves and nacked with the
  * error text when it throws. stop() (or SIGTERM/SIGINT) stops taking jobs and lets running ones
- * finish; jobs received but not started go back to the queue when the stream closes.
+ * finish; jobs received but not started go back to the queue when the stream closes. A job whose
+ * lease ran out before it could start (the process was stopped, or its event loop blocked) is
+ * skipped: presque has taken it back and delivers it again, so running it would do it twice.
  */
 export class Worker<Payload = unknown> {
   readonly #options: WorkerOptions<Payload>;
@@ -29,13 +36,15 @@ export class Worker<Payload = unknown> {
   readonly #acks: ReturnType<typeof createAckBatcher>;
   readonly #running = new Map<string, Running>();
   /** Jobs that arrived while every slot was busy (an ack's credit can outrun its reply). */
-  readonly #backlog: Job[] = [];
+  readonly #backlog: Received[] = [];
+  readonly #leaseClock: ReturnType<typeof createLeaseClock>;
   readonly #source = new AbortController();
   #changed: (() => void)[] = [];
   #stopping = false;
-  #mode: "stream" | "poll";
+  readonly #mode: { current: "stream" | "poll" };
   #processed = 0;
   #failed = 0;
+  #skipped = 0;
   #run?: Promise<void>;
   #drained?: Promise<void>;
 
@@ -44,8 +53,9 @@ export class Worker<Payload = unknown> {
     this.#options = options;
     this.#client = options.client ?? createPresqueClient({ baseUrl: options.url ?? defaultPresqueUrl() });
     this.#log = options.log ?? createJsonLogger();
-    this.#acks = createAckBatcher(this.#client);
-    this.#mode = this.#settings.transport === "poll" ? "poll" : "stream";
+    this.#acks = createAckBatcher(this.#client, this.#settings.connectionRetries);
+    this.#leaseClock = createLeaseClock(this.#settings.leaseSeconds * 1000);
+    this.#mode = { current: this.#settings.transport === "poll" ? "poll" : "stream" };
   }
 
   /** Takes jobs until stop(); resolves once stopped and drained. */
@@ -89,66 +99,46 @@ export class Worker<Payload = unknown> {
     );
     this.#log.info("worker started", { queues: this.#options.queues, concurrency });
     try {
-      await this.#consume();
+      await consumeJobs({
+        client: this.#client,
+        queues: this.#options.queues,
+        ...this.#settings,
+        signal: this.#source.signal,
+        log: this.#log,
+        mode: this.#mode,
+        accept: (job) => this.#accept(job),
+        freeSlots: () => this.#freeSlots(),
+        stopping: () => this.#stopping,
+      });
       await this.#drainOnce();
     } finally {
       await presence.stop();
       if (handleSignals) for (const signal of ["SIGTERM", "SIGINT"] as const) process.off(signal, onSignal);
       if (!this.#options.client) this.#client.close();
-      this.#log.info("worker stopped", { processed: this.#processed, failed: this.#failed });
-    }
-  }
-
-  /** Reads jobs until the source is closed, reconnecting with backoff. */
-  async #consume(): Promise<void> {
-    const { signal } = this.#source;
-    const { queues } = this.#options;
-    const { leaseSeconds, concurrency, transport } = this.#settings;
-    let backoffMs = 100;
-    while (!signal.aborted) {
-      let subscribed = false;
-      try {
-        const jobs =
-          this.#mode === "stream"
-            ? streamJobs(this.#client, {
-                queues,
-                leaseSeconds,
-                signal,
-                prefetch: concurrency,
-                onSubscribed: () => {
-                  subscribed = true;
-                  backoffMs = 100;
-                },
-              })
-            : pollJobs(this.#client, { queues, leaseSeconds, signal, freeSlots: () => this.#freeSlots() });
-        for await (const job of jobs) this.#accept(job);
-      } catch (error) {
-        // While draining, a broken stream is not worth reopening: running jobs ack over unary calls.
-        if (signal.aborted || this.#stopping) break;
-        const failure = ConnectError.from(error);
-        const streamBroken = failure.code !== Code.Unavailable && failure.code !== Code.DeadlineExceeded;
-        if (this.#mode === "stream" && transport === "auto" && !subscribed && streamBroken) {
-          this.#log.warn("streaming is not available; falling back to long-poll", { error: failure.message });
-          this.#mode = "poll";
-          continue;
-        }
-        this.#log.warn("connection to presque failed; retrying", {
-          error: failure.message,
-          retryInMs: backoffMs,
-        });
-        await sleep(backoffMs, undefined, { signal }).catch(() => {});
-        backoffMs = Math.min(backoffMs * 2, 5000);
-      }
+      const counts = { processed: this.#processed, failed: this.#failed, skipped: this.#skipped };
+      this.#log.info("worker stopped", counts);
     }
   }
 
   #accept(job: Job): void {
+    const received = { job, leaseEndsAt: this.#leaseClock.received(job) };
     if (this.#stopping) return; // left unstarted: it goes back to the queue when the stream closes
-    if (this.#running.size >= this.#settings.concurrency) this.#backlog.push(job);
-    else this.#start(job);
+    if (this.#running.size >= this.#settings.concurrency) this.#backlog.push(received);
+    else this.#start(received);
   }
 
-  #start(job: Job): void {
+  #start({ job, leaseEndsAt }: Received): void {
+    if (this.#leaseClock.isOver(leaseEndsAt)) {
+      this.#skipped++;
+      this.#log.info("skipped a job whose lease ran out before it could start; presque delivers it again", {
+        queue: job.queue,
+        id: job.id,
+        attempt: job.attempt,
+      });
+      this.#startNext();
+      this.#notify();
+      return;
+    }
     const key = `${job.queue}/${job.id}`;
     const abort = new AbortController();
     this.#running.set(key, { job, abort, startedAt: Date.now() });
@@ -156,6 +146,7 @@ export class Worker<Payload = unknown> {
       client: this.#client,
       options: this.#options,
       leaseSeconds: this.#settings.leaseSeconds,
+      connectionRetries: this.#settings.connectionRetries,
       ack: this.#acks.ack,
       log: this.#log,
     };
@@ -166,10 +157,14 @@ export class Worker<Payload = unknown> {
       })
       .finally(() => {
         this.#running.delete(key);
-        const next = this.#stopping ? undefined : this.#backlog.shift();
-        if (next) this.#start(next);
+        this.#startNext();
         this.#notify();
       });
+  }
+
+  #startNext(): void {
+    const next = this.#stopping ? undefined : this.#backlog.shift();
+    if (next) this.#start(next);
   }
 
   #notify(): void {
@@ -195,7 +190,7 @@ export class Worker<Payload = unknown> {
     this.#backlog.length = 0;
     // A long poll holds no unstarted jobs: end it now. The stream stays open while jobs run,
     // because closing it gives every unsettled job of the subscription back, running ones too.
-    if (this.#mode === "poll") this.#source.abort();
+    if (this.#mode.current === "poll") this.#source.abort();
     const grace = AbortSignal.timeout(this.#settings.shutdownGraceMs);
     while (this.#running.size > 0 && !grace.aborted) {
       await Promise.race([
