@@ -1,4 +1,8 @@
-/** Everything presque can be told, after YAML, environment and flags are merged. */
+/**
+ * Everything presque can be told, after YAML, environment and flags are merged. Durations are
+ * milliseconds here, whatever unit their YAML key and variable name (`*_seconds`): load-config
+ * converts once, so nothing inside converts again.
+ */
 export interface PresqueConfig {
   /** Interface to listen on. */
   host: string;
@@ -6,15 +10,20 @@ export interface PresqueConfig {
   port: number;
   /** The Redis to use. Undefined: presque starts and supervises its own redis-server in dataDir. */
   redis: RedisTarget | undefined;
+  /**
+   * Longest wait for one Redis command (configured or managed Redis); past it the request gets
+   * 503. The command may still run once Redis answers again, so a 503 write may have happened.
+   */
+  redisCommandTimeoutMs: number;
   /** Where the managed redis-server keeps its append-only file. */
   dataDir: string;
   /** Prefix of every Redis key, so several deployments can share one Redis. */
   prefix: string;
   limits: Limits;
   /** Lease length when a consumer asks for a lease without a length. */
-  defaultLeaseSeconds: number;
+  defaultLeaseMs: number;
   /** How long an enqueue's idempotency key is remembered (a retry within it adds nothing). */
-  idempotencyWindowSeconds: number;
+  idempotencyWindowMs: number;
   /** One log line per request (method, path, status, duration, request id). */
   logRequests: boolean;
   /** Refuse to start when Redis may silently lose jobs (eviction policy, no persistence). */
@@ -43,26 +52,53 @@ export interface Limits {
   /** Longest queue name, in characters. */
   maxQueueNameLength: number;
   /** Longest long-poll wait a consumer may ask for. */
-  maxWaitSeconds: number;
+  maxWaitMs: number;
   /** Longest lease a consumer may ask for. */
-  maxLeaseSeconds: number;
+  maxLeaseMs: number;
+  /**
+   * Deepest nesting of arrays and objects in a payload. protobuf decoders stop at 100 message
+   * levels, two per JSON level: Connect binary clients cannot decode a job deeper than 48.
+   */
+  maxPayloadDepth: number;
+  /** Open connections at most (keep it under the descriptor limit); past it new ones are closed. */
+  maxConnections: number;
+  /** How long a new connection may take to send its first bytes (HTTP/1.1 or h2c preface). */
+  prefaceTimeoutMs: number;
+  /** How long a request's headers may take to arrive (HTTP/1.1); past it 408. */
+  headersTimeoutMs: number;
+  /**
+   * How long a request may take to arrive, body included; past it 408. It stops counting once the
+   * request is in, so long polls and streams are not cut.
+   */
+  requestTimeoutMs: number;
+  /** How long a connection with no request in progress stays open (keep-alive, idle h2c). */
+  idleTimeoutMs: number;
 }
+
+const hourMs = 60 * 60 * 1000;
 
 export const defaultConfig: PresqueConfig = {
   host: "127.0.0.1",
   port: 5000,
   redis: undefined,
+  redisCommandTimeoutMs: 5_000,
   dataDir: "./data",
   prefix: "presque",
   limits: {
     maxBodyBytes: 1024 * 1024,
     maxBatchSize: 1000,
     maxQueueNameLength: 128,
-    maxWaitSeconds: 60,
-    maxLeaseSeconds: 12 * 60 * 60,
+    maxWaitMs: 60_000,
+    maxLeaseMs: 12 * hourMs,
+    maxPayloadDepth: 32,
+    maxConnections: 10_000,
+    prefaceTimeoutMs: 5_000,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 60_000,
+    idleTimeoutMs: 5_000,
   },
-  defaultLeaseSeconds: 30,
-  idempotencyWindowSeconds: 24 * 60 * 60,
+  defaultLeaseMs: 30_000,
+  idempotencyWindowMs: 24 * hourMs,
   strict: false,
   logRequests: true,
   reaperIntervalMs: 100,

@@ -32,6 +32,8 @@ export interface Setting {
   flag?: keyof ConfigFlags;
   value: ValueParser<unknown>;
   field: FieldPath;
+  /** The key is in seconds and the field in milliseconds: the one place config converts. */
+  seconds?: true;
 }
 
 /**
@@ -46,6 +48,13 @@ export const settings: readonly Setting[] = [
   { key: "redis.port", value: redisPort, field: "redis.port" },
   { key: "redis.password", value: nonEmptyString, field: "redis.password" },
   { key: "redis.db", value: nonNegativeInteger, field: "redis.db" },
+  {
+    // Lands beside the target, not in it: setting it alone keeps the managed Redis.
+    key: "redis.command_timeout_ms",
+    env: "PRESQUE_REDIS_COMMAND_TIMEOUT_MS",
+    value: positiveInteger,
+    field: "redisCommandTimeoutMs",
+  },
   { key: "data_dir", env: "PRESQUE_DATA_DIR", flag: "dataDir", value: nonEmptyString, field: "dataDir" },
   { key: "prefix", env: "PRESQUE_PREFIX", value: keyPrefix, field: "prefix" },
   {
@@ -70,19 +79,58 @@ export const settings: readonly Setting[] = [
     key: "limits.max_wait_seconds",
     env: "PRESQUE_MAX_WAIT_SECONDS",
     value: positiveInteger,
-    field: "limits.maxWaitSeconds",
+    field: "limits.maxWaitMs",
+    seconds: true,
   },
   {
     key: "limits.max_lease_seconds",
     env: "PRESQUE_MAX_LEASE_SECONDS",
     value: positiveInteger,
-    field: "limits.maxLeaseSeconds",
+    field: "limits.maxLeaseMs",
+    seconds: true,
+  },
+  {
+    key: "limits.max_payload_depth",
+    env: "PRESQUE_MAX_PAYLOAD_DEPTH",
+    value: positiveInteger,
+    field: "limits.maxPayloadDepth",
+  },
+  {
+    key: "limits.max_connections",
+    env: "PRESQUE_MAX_CONNECTIONS",
+    value: positiveInteger,
+    field: "limits.maxConnections",
+  },
+  {
+    key: "limits.preface_timeout_ms",
+    env: "PRESQUE_PREFACE_TIMEOUT_MS",
+    value: positiveInteger,
+    field: "limits.prefaceTimeoutMs",
+  },
+  {
+    key: "limits.headers_timeout_ms",
+    env: "PRESQUE_HEADERS_TIMEOUT_MS",
+    value: positiveInteger,
+    field: "limits.headersTimeoutMs",
+  },
+  {
+    key: "limits.request_timeout_ms",
+    env: "PRESQUE_REQUEST_TIMEOUT_MS",
+    value: positiveInteger,
+    field: "limits.requestTimeoutMs",
+  },
+  {
+    key: "limits.idle_timeout_ms",
+    env: "PRESQUE_IDLE_TIMEOUT_MS",
+    value: positiveInteger,
+    field: "limits.idleTimeoutMs",
   },
   {
     key: "default_lease_seconds",
     env: "PRESQUE_DEFAULT_LEASE_SECONDS",
     value: positiveInteger,
-    field: "defaultLeaseSeconds",
+    field: "defaultLeaseMs",
+    seconds: true,
   },
   {
     key: "reaper_interval_ms",
@@ -94,7 +142,8 @@ export const settings: readonly Setting[] = [
     key: "idempotency_window_seconds",
     env: "PRESQUE_IDEMPOTENCY_WINDOW_SECONDS",
     value: positiveInteger,
-    field: "idempotencyWindowSeconds",
+    field: "idempotencyWindowMs",
+    seconds: true,
   },
   {
     key: "log_requests",

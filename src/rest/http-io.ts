@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Http2ServerRequest } from "node:http2";
 import { codeName, toPresqueError, wireError } from "../errors/error-table.ts";
 import { PresqueError } from "../errors/presque-error.ts";
+import { utf8Text } from "./raw-json.ts";
 
 export type Request = IncomingMessage | Http2ServerRequest;
 type Headers = Record<string, string | number>;
@@ -27,7 +28,7 @@ export async function readBody(req: Request, maxBytes: number): Promise<string> 
     if (size > maxBytes) throw tooLarge(maxBytes);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return utf8Text(Buffer.concat(chunks));
 }
 
 function tooLarge(maxBytes: number) {
@@ -54,6 +55,9 @@ export function sendEmpty(res: Response, status: number, headers: Headers = {}):
   res.end();
 }
 
+/** Redis outages are usually short (a restart, a failover); a second is a fair first wait. */
+const retryAfterSeconds = 1;
+
 /** The error shape REST shares with Connect: {"code": "invalid_argument", "message": "..."}. */
 export function sendError(res: Response, error: unknown, headers: Headers = {}): void {
   const presque = toPresqueError(error);
@@ -62,5 +66,10 @@ export function sendError(res: Response, error: unknown, headers: Headers = {}):
     res.destroy();
     return;
   }
-  sendJson(res, wire.httpStatus, { code: codeName(wire.code), message: presque.message }, headers);
+  // 503 is "not now" (Redis unreachable or too slow): tell clients when to try again.
+  const retry: Headers = wire.httpStatus === 503 ? { "retry-after": retryAfterSeconds } : {};
+  sendJson(res, wire.httpStatus, { code: codeName(wire.code), message: presque.message }, {
+    ...retry,
+    ...headers,
+  });
 }

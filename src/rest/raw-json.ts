@@ -1,10 +1,16 @@
+import { defaultConfig } from "../config/config.ts";
+import { checkPayloadDepth } from "../engine/model/validate.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
+
+/** limits.max_payload_depth; the route files do not pass the configured value yet. */
+const defaultMaxDepth = defaultConfig.limits.maxPayloadDepth;
 
 /**
  * Parses a request body as JSON, with a clear error. Any content type is accepted: curl -d sends
- * a form content type, and whatever parses as JSON is a job.
+ * a form content type, and whatever parses as JSON is a job. A body nested deeper than maxDepth
+ * is refused before anything walks it: RPC clients could not decode it as a job.
  */
-export function parseJsonBody(body: string): unknown {
+export function parseJsonBody(body: string, maxDepth = defaultMaxDepth): unknown {
   if (body.trim() === "") throw invalidArgument("body is empty: a job is any JSON value");
   let value: unknown;
   try {
@@ -12,6 +18,7 @@ export function parseJsonBody(body: string): unknown {
   } catch (error) {
     throw invalidArgument(`body is not JSON: ${(error as Error).message}`);
   }
+  checkPayloadDepth(body, maxDepth, "body");
   // Cheap test first: only a large exponent or a very long literal can overflow a double.
   if (/[eE][+-]?\d{3}|\d{300}/.test(body) && !allNumbersFinite(value)) {
     throw invalidArgument("body has a number too large for a double: RPC consumers could not receive it");
@@ -19,10 +26,27 @@ export function parseJsonBody(body: string): unknown {
   return value;
 }
 
-function allNumbersFinite(value: unknown): boolean {
-  if (typeof value === "number") return Number.isFinite(value);
-  if (typeof value !== "object" || value === null) return true;
-  return Object.values(value).every(allNumbersFinite);
+/** Walks with a stack of its own, not recursion, so no value is too deep for it. */
+function allNumbersFinite(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === "number" && !Number.isFinite(value)) return false;
+    if (typeof value === "object" && value !== null)
+      for (const item of Object.values(value)) pending.push(item);
+  }
+  return true;
+}
+
+/** Strict UTF-8: a malformed byte is a 400, not a U+FFFD silently stored in the job. */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+export function utf8Text(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw invalidArgument("body is not valid UTF-8");
+  }
 }
 
 /**
@@ -30,12 +54,15 @@ function allNumbersFinite(value: unknown): boolean {
  * jobs are stored byte for byte like single ones (JSON.parse would round big integers and
  * reorder keys). The body must already have parsed as JSON; this only finds boundaries.
  */
-export function rawJobsOfBatch(body: string): string[] {
-  const parsed = parseJsonBody(body) as { jobs?: unknown };
+export function rawJobsOfBatch(body: string, maxDepth = defaultMaxDepth): string[] {
+  // Each job is checked on its own below: the envelope adds two levels to every one of them.
+  const parsed = parseJsonBody(body, Number.POSITIVE_INFINITY) as { jobs?: unknown };
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || !Array.isArray(parsed.jobs)) {
     throw invalidArgument('body must be {"jobs": [job, ...]}');
   }
-  return arrayElements(body, valueStartOf(body, "jobs"));
+  return arrayElements(body, valueStartOf(body, "jobs")).map((job, i) =>
+    checkPayloadDepth(job, maxDepth, `jobs[${i}]`),
+  );
 }
 
 /** The raw text of one member of a top-level JSON object (already parsed and known to be there). */

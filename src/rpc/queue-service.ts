@@ -36,7 +36,8 @@ export function createQueueService({
 }: QueueServiceDeps): ServiceImpl<typeof QueueService> {
   return {
     async enqueue(req) {
-      const result = await engine.jobs.enqueue(req.queue, [payloadText(req.payload)], {
+      const payload = engine.validate.payload(payloadText(req.payload));
+      const result = await engine.jobs.enqueue(req.queue, [payload], {
         ...enqueueOptions(req.options),
         requeue: req.requeue,
       });
@@ -44,7 +45,9 @@ export function createQueueService({
     },
 
     async enqueueBatch(req) {
-      const payloads = req.payloads.map((payload, i) => payloadText(payload, `payloads[${i}]`));
+      const payloads = req.payloads.map((payload, i) =>
+        engine.validate.payload(payloadText(payload, `payloads[${i}]`), `payloads[${i}]`),
+      );
       return engine.jobs.enqueue(req.queue, payloads, enqueueOptions(req.options));
     },
 

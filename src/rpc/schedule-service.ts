@@ -41,7 +41,7 @@ export function createScheduleService({ engine }: { engine: Engine }): ServiceIm
           timing.case === "cron"
             ? { cron: timing.value, timezone: optionalText(schedule.timezone) }
             : { everySeconds: timing.value },
-        payload: payloadText(schedule.payload),
+        payload: engine.validate.payload(payloadText(schedule.payload)),
         priority: schedule.priority,
       });
       return { schedule: toScheduleMessage(view) };

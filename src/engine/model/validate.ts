@@ -21,11 +21,16 @@ export function createValidator(limits: Limits) {
         `${what} ${JSON.stringify(name)} may only contain letters, digits, underscore, dot, colon and hyphen`,
       );
     }
+    // URLs resolve these segments away (/q/.. is /), so REST could never reach such a queue.
+    if (name === "." || name === "..") throw invalidArgument(`${what} cannot be ${JSON.stringify(name)}`);
     return name;
   };
   return {
     queueName: (name: string) => checkName(name, "queue name"),
     scheduleName: (name: string) => checkName(name, "schedule name"),
+
+    /** A payload's JSON text: no deeper than every RPC client can decode (limits.max_payload_depth). */
+    payload: (json: string, what = "payload") => checkPayloadDepth(json, limits.maxPayloadDepth, what),
 
     jobId(id: string): string {
       if (!jobIdPattern.test(id)) throw invalidArgument(`job id ${JSON.stringify(id)} is not a job id`);
@@ -84,15 +89,15 @@ export function createValidator(limits: Limits) {
     },
 
     leaseMs(ms: number): number {
-      if (!Number.isFinite(ms) || ms <= 0 || ms > limits.maxLeaseSeconds * 1000) {
-        throw invalidArgument(`lease must be more than 0 and at most ${limits.maxLeaseSeconds} seconds`);
+      if (!Number.isFinite(ms) || ms <= 0 || ms > limits.maxLeaseMs) {
+        throw invalidArgument(`lease must be more than 0 and at most ${limits.maxLeaseMs / 1000} seconds`);
       }
       return Math.ceil(ms);
     },
 
     waitMs(ms: number): number {
-      if (!Number.isFinite(ms) || ms < 0 || ms > limits.maxWaitSeconds * 1000) {
-        throw invalidArgument(`wait must be from 0 to ${limits.maxWaitSeconds} seconds`);
+      if (!Number.isFinite(ms) || ms < 0 || ms > limits.maxWaitMs) {
+        throw invalidArgument(`wait must be from 0 to ${limits.maxWaitMs / 1000} seconds`);
       }
       return Math.round(ms);
     },
@@ -100,3 +105,31 @@ export function createValidator(limits: Limits) {
 }
 
 export type Validator = ReturnType<typeof createValidator>;
+
+/** Refuses a JSON text nested deeper than max, in the same words on every edge. */
+export function checkPayloadDepth(json: string, max: number, what = "payload"): string {
+  if (jsonDepthExceeds(json, max)) {
+    throw invalidArgument(
+      `${what} nests arrays and objects deeper than ${max} levels (limits.max_payload_depth)`,
+    );
+  }
+  return json;
+}
+
+/**
+ * Whether a JSON text nests arrays and objects deeper than max (`1` is 0 deep, `[{"a":1}]` 2).
+ * A scan of the text, not a walk of parsed values: a payload cannot overflow the stack.
+ */
+export function jsonDepthExceeds(json: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 0x22) {
+      // a string: skip to its closing quote, past escapes
+      for (i++; i < json.length && json.charCodeAt(i) !== 0x22; i++) if (json.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
