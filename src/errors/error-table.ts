@@ -52,7 +52,15 @@ export function toPresqueError(error: unknown): PresqueError {
   return new PresqueError("internal", "internal error");
 }
 
+/** connect-es calls a request body it cannot decode "internal" ("parse binary: ..."): it is the client's fault. */
+export function isRequestDecodeError(code: Code, message: string): boolean {
+  return code === Code.Internal && message.startsWith("parse binary: ");
+}
+
 export function toConnectError(error: unknown): ConnectError {
+  if (error instanceof ConnectError && isRequestDecodeError(error.code, error.rawMessage)) {
+    return new ConnectError(error.rawMessage, Code.InvalidArgument, undefined, undefined, error);
+  }
   if (error instanceof ConnectError) return error;
   const presque = toPresqueError(error);
   return new ConnectError(presque.message, wireError(presque.kind).code, undefined, undefined, error);
@@ -68,6 +76,10 @@ export function redisUnavailableReason(error: unknown): string | undefined {
   if (/^OOM /.test(message)) return "redis is out of memory (maxmemory reached), retry later";
   if (/^(LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN) /.test(message)) {
     return `redis cannot take writes now (${message.split(" ")[0]}), retry later`;
+  }
+  // ioredis' commandTimeout: the command was sent (or queued) and may still run when Redis wakes.
+  if (message === "Command timed out") {
+    return "redis did not answer in time; the request may still take effect, retry later (an enqueue with the same Idempotency-Key)";
   }
   if (/Connection is closed|ECONNREFUSED|ECONNRESET|max retries|Stream isn't writeable/i.test(message)) {
     return "redis is unavailable, retry later";

@@ -2,6 +2,7 @@ import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import type { Http2ServerRequest } from "node:http2";
 import { Code } from "@connectrpc/connect";
 import { codeName, wireError } from "../errors/error-table.ts";
+import { mapDecodeErrors } from "../rpc/decode-errors.ts";
 
 /*
  * Answers the Connect adapter leaves to the transport: an unknown procedure (the adapter hands it
@@ -76,6 +77,7 @@ export function withFrameworkErrorBodies<Req extends Request, Res extends Respon
 ): (req: Req, res: Res) => void {
   return (req, res) => {
     if (req.method !== "HEAD") fillEmptyErrors(req, res);
+    mapDecodeErrors(req, res); // undecodable RPC requests: 400 / INVALID_ARGUMENT, not 500
     handler(req, res);
   };
 }
