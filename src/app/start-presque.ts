@@ -51,7 +51,7 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
       shutdownSignal: shutdown.signal,
       monitoring: createMonitoring(opened),
     });
-    const server = createOnePortServer(built.handle);
+    const server = createOnePortServer(built.handle, config.limits);
     const port = await server.listen(config.port, config.host).catch(async (error: unknown) => {
       // e.g. EADDRINUSE: stop the timers already running before reporting it
       await opened.close();

@@ -1,14 +1,30 @@
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
+import { answerClientErrors } from "./h1-client-errors.ts";
+import { closeWhenIdle, limitBodyTime } from "./h2-timeouts.ts";
+import { sniffPreface } from "./preface-sniffer.ts";
 
 type Handler = (
   req: http.IncomingMessage | http2.Http2ServerRequest,
   res: http.ServerResponse | http2.Http2ServerResponse,
 ) => void;
 
-/** The first bytes of every HTTP/2 cleartext connection (RFC 9113 §3.4). */
-const preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+/** How long a connection may take at each step, and how many there may be. */
+export interface ConnectionLimits {
+  /** Largest request head (HTTP/1.1); Node's default (16 KiB) when absent. */
+  maxHeaderBytes?: number;
+  /** Open connections at most; past it a new one is closed at once. */
+  maxConnections: number;
+  /** From accept to the first bytes that tell HTTP/1.1 from h2c. */
+  prefaceTimeoutMs: number;
+  /** From a request's first byte to the end of its headers (HTTP/1.1). */
+  headersTimeoutMs: number;
+  /** From a request's first byte until the whole request, body included, is received. */
+  requestTimeoutMs: number;
+  /** A connection with no request in progress is closed after this long. */
+  idleTimeoutMs: number;
+}
 
 export interface OnePortServer {
   listen(port: number, host: string): Promise<number>;
@@ -24,49 +40,52 @@ export interface OnePortServer {
  * server peeks at the first bytes of each connection and hands it to the http or http2 server
  * (nodejs/node#26795). Both servers run the same handler.
  */
-export function createOnePortServer(
-  handler: Handler,
-  options: { maxHeaderBytes?: number } = {},
-): OnePortServer {
-  const h1 = http.createServer({ maxHeaderSize: options.maxHeaderBytes }, handler);
-  const h2 = http2.createServer({}, handler);
-  // Requests Node refuses before any handler runs (headers too large, not HTTP) still get the
-  // JSON error shape every other error has.
-  h1.on("clientError", (error: NodeJS.ErrnoException, socket: net.Socket) => {
-    if (!socket.writable) return socket.destroy();
-    const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
-    const body = JSON.stringify({
-      code: tooLarge ? "resource_exhausted" : "invalid_argument",
-      message: tooLarge ? "request headers are too large" : "malformed HTTP request",
-    });
-    const status = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
-    socket.end(
-      `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
+export function createOnePortServer(handler: Handler, limits: ConnectionLimits): OnePortServer {
+  // The request timeout bounds the headers too, and Node refuses a headersTimeout above it.
+  const headersTimeoutMs = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  const responding = new WeakMap<net.Socket, http.ServerResponse>();
+  const h1 = http.createServer(
+    {
+      maxHeaderSize: limits.maxHeaderBytes,
+      headersTimeout: headersTimeoutMs,
+      // Node counts it until the request is received, not until the response ends.
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.idleTimeoutMs,
+      // Node checks both timeouts on this beat (30 s by default, longer than the timeouts).
+      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(headersTimeoutMs / 10))),
+    },
+    (req, res) => {
+      responding.set(req.socket, res);
+      res.once("close", () => responding.delete(req.socket));
+      handler(req, res);
+    },
+  );
+  answerClientErrors(h1, responding, {
+    headersTimeoutMs,
+    requestTimeoutMs: limits.requestTimeoutMs,
+    lingerMs: limits.idleTimeoutMs,
+  });
+  const h2 = http2.createServer({}, (req, res) => {
+    limitBodyTime(req, res, limits.requestTimeoutMs);
+    handler(req, res);
   });
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
+    closeWhenIdle(session, limits.idleTimeoutMs);
   });
 
   const tcp = net.createServer((socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     socket.setKeepAlive(true, 30_000);
-    socket.once("readable", function route() {
-      const head: Buffer | null = socket.read(preface.length) ?? socket.read();
-      if (head === null) {
-        socket.once("readable", route);
-        return;
-      }
-      socket.unshift(head);
-      const n = Math.min(head.length, preface.length);
-      const isH2 = head.subarray(0, n).equals(preface.subarray(0, n));
-      (isH2 ? h2 : h1).emit("connection", socket);
-    });
+    sniffPreface(socket, limits.prefaceTimeoutMs, (routed, isH2) =>
+      (isH2 ? h2 : h1).emit("connection", routed),
+    );
   });
+  tcp.maxConnections = limits.maxConnections;
 
   return {
     listen(port, host) {

@@ -1,0 +1,55 @@
+import http2 from "node:http2";
+
+/*
+ * HTTP/2 has none of http.Server's headersTimeout, requestTimeout or keepAliveTimeout, and its
+ * session timeout counts any silence, which would cut a long poll or a quiet stream. These two
+ * give h2c the same bounds as HTTP/1.1: an idle connection closes, a slow request body is cut.
+ */
+
+/**
+ * Closes a session once it has had no open stream for idleMs, from its start on (a peer that sent
+ * the preface and nothing more, or headers it never finishes, has no stream either).
+ */
+export function closeWhenIdle(session: http2.ServerHttp2Session, idleMs: number): void {
+  let open = 0;
+  let timer: NodeJS.Timeout | undefined = setTimeout(() => session.close(), idleMs);
+  session.on("stream", (stream: http2.ServerHttp2Stream) => {
+    open += 1;
+    clearTimeout(timer);
+    stream.once("close", () => {
+      open -= 1;
+      if (open === 0 && !session.closed) timer = setTimeout(() => session.close(), idleMs);
+    });
+  });
+  session.once("close", () => clearTimeout(timer));
+}
+
+/**
+ * Bounds how long a request's body may take to arrive, like http.Server's requestTimeout (which
+ * stops counting once the request is received, so responses, streams included, may last): past
+ * timeoutMs with the peer still sending, the request gets 408 and its stream is reset.
+ */
+export function limitBodyTime(
+  req: http2.Http2ServerRequest,
+  res: http2.Http2ServerResponse,
+  timeoutMs: number,
+): void {
+  const stream = req.stream;
+  if (stream.endAfterHeaders) return; // no body at all
+  const timer = setTimeout(() => {
+    if (stream.destroyed || stream.state.remoteClose) return; // the whole body arrived
+    if (res.headersSent) {
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+      return;
+    }
+    const body = JSON.stringify({
+      code: "deadline_exceeded",
+      message: `request body not received within ${timeoutMs} ms (limits.request_timeout_ms)`,
+    });
+    res.writeHead(408, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    res.end(body);
+    // NO_ERROR after a complete response: "stop sending" (RFC 9113 §8.1).
+    stream.close(http2.constants.NGHTTP2_NO_ERROR);
+  }, timeoutMs);
+  stream.once("close", () => clearTimeout(timer));
+}
