@@ -30,7 +30,9 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
       });
   let redis: RedisConnection | undefined;
   try {
-    redis = createRedisClient(config.redis ?? managed?.connection ?? {});
+    redis = createRedisClient(config.redis ?? managed?.connection ?? {}, {
+      commandTimeoutMs: config.redisCommandTimeoutMs,
+    });
     redis.on("error", (error: Error) => log.warn("redis connection error", { error: error.message }));
     await redis.ping();
     for (const risk of await redisRisks(redis)) {

@@ -68,8 +68,13 @@ export function sendError(res: Response, error: unknown, headers: Headers = {}):
   }
   // 503 is "not now" (Redis unreachable or too slow): tell clients when to try again.
   const retry: Headers = wire.httpStatus === 503 ? { "retry-after": retryAfterSeconds } : {};
-  sendJson(res, wire.httpStatus, { code: codeName(wire.code), message: presque.message }, {
-    ...retry,
-    ...headers,
-  });
+  sendJson(
+    res,
+    wire.httpStatus,
+    { code: codeName(wire.code), message: presque.message },
+    {
+      ...retry,
+      ...headers,
+    },
+  );
 }

@@ -7,6 +7,7 @@ import { createMinuteStore, type MinuteStore } from "./minute-store.ts";
 import { createQueueRegistry, type QueueRegistry } from "./queue-registry.ts";
 import { createQueueStore, type QueueStore } from "./queue-store.ts";
 import { redisNowMs } from "./redis-clock.ts";
+import { createSubscriberClient } from "./redis-connection.ts";
 import { createRedisHealth, type RedisHealth } from "./redis-health.ts";
 import { createScheduleStore, type ScheduleStore } from "./schedule-store.ts";
 import { loadScripts } from "./script-loader.ts";
@@ -47,7 +48,7 @@ export async function openStore(options: {
   loadScripts(redis);
   const keys = createKeySpace(options.prefix);
   const scripts = createScriptRunner(redis, keys, JSON.stringify(options.defaults));
-  const subscriber = redis.duplicate();
+  const subscriber = createSubscriberClient(redis);
   // Without a listener, ioredis prints each reconnect failure as an unhandled error event.
   subscriber.on("error", options.onError);
   const wake = await createWakeHub(subscriber, keys.wakeChannel);
