@@ -49,10 +49,11 @@ export function loadConfig(options: LoadConfigOptions = {}): PresqueConfig {
   if (options.file !== undefined) applyFile(config, options.file);
   applyEnv(config, options.env ?? process.env);
   applyFlags(config, options.flags ?? {});
-  if (config.defaultLeaseSeconds > config.limits.maxLeaseSeconds) {
+  if (config.defaultLeaseMs > config.limits.maxLeaseMs) {
+    // In the keys' own unit, as the user wrote them.
     throw new ConfigError(
-      `default_lease_seconds (${config.defaultLeaseSeconds}) must not exceed ` +
-        `limits.max_lease_seconds (${config.limits.maxLeaseSeconds})`,
+      `default_lease_seconds (${config.defaultLeaseMs / 1000}) must not exceed ` +
+        `limits.max_lease_seconds (${config.limits.maxLeaseMs / 1000})`,
     );
   }
   return config;
@@ -63,7 +64,7 @@ const settingsByKey = new Map(settings.map((setting) => [setting.key, setting]))
 function applySetting(config: PresqueConfig, setting: Setting, raw: unknown, where: string): void {
   const value = setting.value.parse(raw);
   if (value === undefined) throw new ConfigError(`${where} ${setting.value.expects}, got ${showValue(raw)}`);
-  assign(config, setting.field, value);
+  assign(config, setting.field, setting.seconds ? (value as number) * 1000 : value);
 }
 
 function applyFile(config: PresqueConfig, file: string): void {

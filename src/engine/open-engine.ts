@@ -42,7 +42,7 @@ export interface OpenEngine {
 
 export type EngineConfig = Pick<
   PresqueConfig,
-  "prefix" | "limits" | "reaperIntervalMs" | "defaultLeaseSeconds" | "idempotencyWindowSeconds"
+  "prefix" | "limits" | "reaperIntervalMs" | "defaultLeaseMs" | "idempotencyWindowMs"
 >;
 
 /** Depth charts have one point per minute; several samples a minute keep the last one fresh. */
@@ -58,7 +58,7 @@ export async function openEngine(options: {
   onError: (error: unknown, what: string) => void;
 }): Promise<OpenEngine> {
   const { config, onError } = options;
-  const defaults = defaultQueueSettings(config.defaultLeaseSeconds * 1000);
+  const defaults = defaultQueueSettings(config.defaultLeaseMs);
   const store = await openStore({
     redis: options.redis,
     prefix: config.prefix,
@@ -69,7 +69,7 @@ export async function openEngine(options: {
     store,
     validate: createValidator(config.limits),
     defaults,
-    idempotencyWindowMs: config.idempotencyWindowSeconds * 1000,
+    idempotencyWindowMs: config.idempotencyWindowMs,
   };
   const settlements = createSettlements();
   const jobs = createJobOps({ ...deps, settlements });
