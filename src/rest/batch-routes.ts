@@ -14,7 +14,7 @@ export function batchRoutes(deps: RestDeps): RestRoute[] {
   return [
     route("POST", "/qb/:queue", { query: enqueueParamNames }, async ({ req, res, params, query }) => {
       const queue = engine.validate.queueName(params[0] as string);
-      const jobs = rawJobsOfBatch(await readBody(req, deps.maxBodyBytes));
+      const jobs = rawJobsOfBatch(await readBody(req, deps.maxBodyBytes), deps.maxPayloadDepth);
       const result = await engine.jobs.enqueue(queue, jobs, enqueueParams(req, query));
       const replay: Record<string, string> = result.duplicate ? { "idempotent-replayed": "true" } : {};
       sendJson(res, result.duplicate ? 200 : 201, { queue, ids: result.ids }, replay);

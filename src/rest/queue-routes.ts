@@ -16,7 +16,7 @@ export function queueRoutes(deps: RestDeps): RestRoute[] {
     async ({ req, res, params, query }: RestContext) => {
       const queue = engine.validate.queueName(params[0] as string);
       const body = await readBody(req, deps.maxBodyBytes);
-      parseJsonBody(body);
+      parseJsonBody(body, deps.maxPayloadDepth);
       const result = await engine.jobs.enqueue(queue, [body], { ...enqueueParams(req, query), requeue });
       const id = result.ids[0] as string;
       // A replay of an idempotent request answers like the first one, marked as such.

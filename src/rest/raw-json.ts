@@ -2,7 +2,7 @@ import { defaultConfig } from "../config/config.ts";
 import { checkPayloadDepth } from "../engine/model/validate.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 
-/** limits.max_payload_depth; the route files do not pass the configured value yet. */
+/** For bodies that are not jobs (control, dead letters, workers): the default payload depth. */
 const defaultMaxDepth = defaultConfig.limits.maxPayloadDepth;
 
 /**

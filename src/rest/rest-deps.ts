@@ -6,6 +6,8 @@ export interface RestDeps {
   engine: Engine;
   maxBodyBytes: number;
   maxBatchSize: number;
+  /** limits.max_payload_depth: jobs nested deeper are refused (RPC clients could not decode them). */
+  maxPayloadDepth: number;
   /** Aborted when the server shuts down, so long polls end at once. */
   shutdownSignal: AbortSignal;
 }

@@ -35,7 +35,8 @@ export function scheduleRoutes(deps: RestDeps): RestRoute[] {
     }),
     route("PUT", "/schedules/:queue/:name", async ({ req, res, params }) => {
       const body = await readBody(req, deps.maxBodyBytes);
-      const parsed = parseJsonBody(body) as Record<string, unknown>;
+      // The payload is checked on its own below: the schedule around it adds a level.
+      const parsed = parseJsonBody(body, Number.POSITIVE_INFINITY) as Record<string, unknown>;
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
         throw invalidArgument(shape);
       const { cron, every, timezone, priority, payload, ...rest } = parsed;
@@ -54,7 +55,7 @@ export function scheduleRoutes(deps: RestDeps): RestRoute[] {
           cron !== undefined
             ? { cron: cron as string, timezone: timezone as string | undefined }
             : { everySeconds: every as number },
-        payload: rawValueOf(body, "payload"),
+        payload: engine.validate.payload(rawValueOf(body, "payload")),
         priority: priority as number | undefined,
       });
       sendText(res, 200, scheduleJson(view));

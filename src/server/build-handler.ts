@@ -29,6 +29,8 @@ export interface HandlerDeps {
  * One Node request handler for everything: Connect, gRPC and gRPC-Web on the RPC paths, and
  * the REST routes and pages as the adapter's fallback for every other path.
  */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 export function buildHandler(deps: HandlerDeps) {
   const { limits, log, shutdownSignal, monitoring } = deps;
   const { engine } = deps.opened;
@@ -39,6 +41,7 @@ export function buildHandler(deps: HandlerDeps) {
     monitoring,
     maxBodyBytes: limits.maxBodyBytes,
     maxBatchSize: limits.maxBatchSize,
+    maxPayloadDepth: limits.maxPayloadDepth,
     shutdownSignal,
   });
   const rest = createRestRouter(routes, (error, req) =>
@@ -54,7 +57,9 @@ export function buildHandler(deps: HandlerDeps) {
     fallback: (req, res) => answerUnknownProcedure(req, res) || rest.handle(req, res as unknown as Response),
     readMaxBytes: limits.maxBodyBytes,
     // A typo in a field name should be an error, not a silently ignored option.
-    jsonOptions: { ignoreUnknownFields: false },
+    // Invalid UTF-8 must be refused, not stored with U+FFFD in its place: connect-es reads a
+    // textDecoder from the JSON options (its types do not list it).
+    jsonOptions: { ignoreUnknownFields: false, textDecoder: strictUtf8 } as { ignoreUnknownFields: boolean },
     shutdownSignal,
     interceptors: [
       createErrorInterceptor((error, procedure) => log.error("unexpected error", { error, procedure })),
