@@ -22,11 +22,12 @@ const during = (f: FaultLine, from: number, to: number) => f.at >= from && f.at 
 
 /**
  * Explains each delivery after a job's first from what happened to the one before it:
- *  - everysec: Redis was killed (appendfsync everysec) between them, its last writes may be gone;
  *  - crash: that delivery's consumer, presque or Redis was killed before it was acked;
  *  - release: the attempt was given back (a consumer's stream closed with the job unstarted);
  *  - expired lease: its consumer (or Redis) was frozen while the lease ran, or its ack came too
- *    late (stale) or failed.
+ *    late (stale) or failed;
+ *  - everysec: none of these, but Redis was killed (appendfsync everysec) between them, so its
+ *    last writes (an ack, a lease) may be gone.
  * Unexplained: an accepted ack followed by a redelivery, a redelivery before the lease ended,
  * an accepted ack from a lease already handed on, an ack refused before its lease ended (unless
  * Redis was down meanwhile), or one payload enqueued under two ids.
@@ -51,22 +52,20 @@ export function classifyRedeliveries(h: Histories, fsync: Fsync): Redelivery[] {
       const prev = deliveries[i - 1] as Delivery;
       const next = deliveries[i] as Delivery;
       if (next.id !== prev.id) continue;
-      out.push({ key, id: next.id, ...explain(h, prev, next, lossyKill) });
+      const found = explain(h, prev, next);
+      // Only what nothing else explains is put down to writes the everysec AOF may have lost.
+      const cause =
+        found.cause === "unexplained" && lossyKill(prev.at, next.at) ? { cause: "everysec" as const } : found;
+      out.push({ key, id: next.id, ...cause });
     }
     out.push(...fencingViolations(h, key, deliveries, lossyKill, redisTrouble));
   }
   return out;
 }
 
-function explain(
-  h: Histories,
-  prev: Delivery,
-  next: Delivery,
-  lossyKill: (from: number, to: number) => boolean,
-): { cause: Cause; why?: string } {
+function explain(h: Histories, prev: Delivery, next: Delivery): { cause: Cause; why?: string } {
   const acks = h.acks.get(ackKey(prev.id, prev.token)) ?? [];
   const accepted = acks.find((ack) => ack.result === "acked");
-  if (lossyKill(prev.at, next.at)) return { cause: "everysec" };
   if (accepted) return { cause: "unexplained", why: `acked (lease ${prev.token}), then delivered again` };
   if (next.attempt > prev.attempt && next.at < prev.deadline - clockSlackMs) {
     return {
