@@ -3,6 +3,7 @@ import type { PresqueConfig } from "../config/config.ts";
 import { openEngine } from "../engine/open-engine.ts";
 import { createRedisClient, type RedisConnection } from "../engine/store/redis-connection.ts";
 import { redisRisks } from "../engine/store/redis-risks.ts";
+import { logSeverity, warnText } from "../errors/log-severity.ts";
 import type { Logger } from "../log.ts";
 import { createMonitoring } from "../metrics/monitoring.ts";
 import { startManagedRedis } from "../redis/managed-redis.ts";
@@ -42,7 +43,11 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
     const opened = await openEngine({
       redis,
       config,
-      onError: (error, what) => log.error(`${what} failed`, { error }),
+      // Redis away is an outage to watch (warn, the reason only), anything else a bug with its stack.
+      onError: (error, what) =>
+        logSeverity(error) === "error"
+          ? log.error(`${what} failed`, { error })
+          : log.warn(`${what} failed`, { error: warnText(error) }),
     });
     const shutdown = new AbortController();
     const built = buildHandler({

@@ -1,4 +1,5 @@
 import FindMyWay, { type HTTPVersion, type Instance } from "find-my-way";
+import { isClientAbort, logSeverity } from "../errors/log-severity.ts";
 import { PresqueError } from "../errors/presque-error.ts";
 import { type Request, type Response, sendError } from "./http-io.ts";
 import { onlyParams } from "./query-params.ts";
@@ -82,7 +83,9 @@ export function createRestRouter(
   return {
     handle(req, res) {
       dispatch(req, res).catch((error: unknown) => {
-        if (!(error instanceof PresqueError)) onUnexpected(error, req);
+        // Only bugs: a 503 (Redis away) or a client that hung up shows in the request line; the
+        // outage itself is logged (warn) by the Redis connection and the background loops.
+        if (logSeverity(error) === "error" && !isClientAbort(error)) onUnexpected(error, req);
         sendError(res, error);
       });
     },

@@ -1,6 +1,6 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { toConnectError } from "../errors/error-table.ts";
-import { PresqueError } from "../errors/presque-error.ts";
+import { logSeverity } from "../errors/log-severity.ts";
 
 /**
  * The one place RPC errors are mapped: engine errors become Connect codes (through the one
@@ -21,7 +21,11 @@ export function createErrorInterceptor(
           ? error
           : new ConnectError("the call was cancelled", Code.Canceled);
       }
-      if (!(error instanceof ConnectError) && !(error instanceof PresqueError)) onUnexpected(error, req.url);
+      // Only bugs: Redis being away is a 503 the outage warnings already explain, and anything
+      // thrown after the call's signal fired is the end of the call, not a fault.
+      if (!(error instanceof ConnectError) && logSeverity(error) === "error" && !req.signal.aborted) {
+        onUnexpected(error, req.url);
+      }
       return toConnectError(error);
     };
     try {
