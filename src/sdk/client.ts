@@ -4,6 +4,7 @@ import { ConsumerService } from "../../gen/presque/v1/consumer_service_pb.ts";
 import { ControlService } from "../../gen/presque/v1/control_service_pb.ts";
 import { QueueService } from "../../gen/presque/v1/queue_service_pb.ts";
 import { StatsService } from "../../gen/presque/v1/stats_service_pb.ts";
+import { withEnqueueRetry } from "./enqueue-retry.ts";
 
 export interface PresqueClientOptions {
   /** Where presque listens, e.g. "http://localhost:5000". */
@@ -12,6 +13,14 @@ export interface PresqueClientOptions {
   protocol?: "connect" | "grpc";
   /** HTTP version of the Connect protocol; gRPC always uses HTTP/2. Default "1.1". */
   httpVersion?: "1.1" | "2";
+  /**
+   * Retries of `queue.enqueue` and `queue.enqueueBatch` answered "unavailable" (Redis away or too
+   * slow) or cut by a broken connection. Default 3; 0 sends once. Every attempt carries the same
+   * idempotency key (yours, or one the SDK makes), so a retry never adds the job twice.
+   */
+  enqueueRetries?: number;
+  /** Told before each enqueue retry, with the error that caused it. */
+  onEnqueueRetry?: (error: unknown, retry: number) => void;
 }
 
 /** Typed clients of every presque service, generated from proto/ (see gen/). */
@@ -35,7 +44,10 @@ export function createPresqueClient(options: PresqueClientOptions): PresqueClien
         ? createConnectTransport({ baseUrl, httpVersion: "2", sessionManager })
         : createConnectTransport({ baseUrl, httpVersion: "1.1" });
   return {
-    queue: createClient(QueueService, transport),
+    queue: withEnqueueRetry(createClient(QueueService, transport), {
+      retries: options.enqueueRetries ?? 3,
+      onRetry: options.onEnqueueRetry,
+    }),
     control: createClient(ControlService, transport),
     stats: createClient(StatsService, transport),
     consumer: createClient(ConsumerService, transport),
