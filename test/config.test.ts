@@ -44,6 +44,7 @@ redis:
   url: redis://cache:6380/2
   password: hunter2
   db: 3
+  command_timeout_ms: 1500
 data_dir: /var/lib/presque
 prefix: "pq:staging"
 limits:
@@ -52,6 +53,12 @@ limits:
   max_queue_name_length: 64
   max_wait_seconds: 20
   max_lease_seconds: 600
+  max_payload_depth: 20
+  max_connections: 500
+  preface_timeout_ms: 1500
+  headers_timeout_ms: 4000
+  request_timeout_ms: 30000
+  idle_timeout_ms: 2000
 default_lease_seconds: 45
 reaper_interval_ms: 250
 shutdown_grace_ms: 0
@@ -63,19 +70,26 @@ log_requests: false
       host: "127.0.0.1",
       port: 8080,
       redis: { url: "redis://cache:6380/2", password: "hunter2", db: 3 },
+      redisCommandTimeoutMs: 1500,
       dataDir: "/var/lib/presque",
       prefix: "pq:staging",
       limits: {
         maxBodyBytes: 2048,
         maxBatchSize: 10,
         maxQueueNameLength: 64,
-        maxWaitSeconds: 20,
-        maxLeaseSeconds: 600,
+        maxWaitMs: 20_000,
+        maxLeaseMs: 600_000,
+        maxPayloadDepth: 20,
+        maxConnections: 500,
+        prefaceTimeoutMs: 1500,
+        headersTimeoutMs: 4000,
+        requestTimeoutMs: 30_000,
+        idleTimeoutMs: 2000,
       },
-      defaultLeaseSeconds: 45,
+      defaultLeaseMs: 45_000,
       reaperIntervalMs: 250,
       shutdownGraceMs: 0,
-      idempotencyWindowSeconds: 3600,
+      idempotencyWindowMs: 3_600_000,
       strict: true,
       logRequests: false,
     });
@@ -101,7 +115,7 @@ log_requests: false
     });
     expect(config.port).toBe(9090);
     expect(config.limits.maxBatchSize).toBe(7);
-    expect(config.limits.maxWaitSeconds).toBe(9);
+    expect(config.limits.maxWaitMs).toBe(9000);
     expect(config.prefix).toBe("fromfile"); // an empty variable counts as unset
     expect(config.redis).toEqual({ url: "redis://r:1" });
   });
@@ -131,7 +145,8 @@ describe("loadConfig rejects bad input with a ConfigError naming the source and 
     const file = yamlFile("limits:\n  max_batch: 5\n");
     expect(configError(() => loadConfig({ file, env: {} }))).toBe(
       `${file}: unknown key "limits.max_batch" (known here: max_body_bytes, max_batch_size, ` +
-        "max_queue_name_length, max_wait_seconds, max_lease_seconds)",
+        "max_queue_name_length, max_wait_seconds, max_lease_seconds, max_payload_depth, max_connections, " +
+        "preface_timeout_ms, headers_timeout_ms, request_timeout_ms, idle_timeout_ms)",
     );
     expect(configError(() => loadConfig({ file: yamlFile("reddis: {}\n"), env: {} }))).toMatch(
       /unknown key "reddis" \(known here: host, port, redis, data_dir/,
