@@ -76,9 +76,13 @@ describe("presque work", () => {
     const id = await enqueue("work-ok", '{"to":"a@example.com"}');
     const work = presqueWork([
       ...["--queue", "work-ok", "--"],
-      ...["sh", "-c", 'read payload; echo "$PRESQUE_QUEUE $PRESQUE_JOB_ID $PRESQUE_JOB_ATTEMPT $payload"'],
+      ...[
+        "sh",
+        "-c",
+        'read payload; echo "$PRESQUE_QUEUE $PRESQUE_JOB_ID $PRESQUE_JOB_ATTEMPT $PRESQUE_JOB_DELIVERIES $payload"',
+      ],
     ]);
-    expect(await work.stdout.waitFor(/^work-ok /)).toBe(`work-ok ${id} 1 {"to":"a@example.com"}`);
+    expect(await work.stdout.waitFor(/^work-ok /)).toBe(`work-ok ${id} 1 1 {"to":"a@example.com"}`);
     expect(await work.terminate()).toBe(0);
     expect(await info("work-ok")).toMatchObject({ processed: 1, ready: 0, in_flight: 0 });
   });

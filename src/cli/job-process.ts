@@ -32,6 +32,7 @@ export function runJobProcess(command: string[], job: WorkerJob, options: JobPro
         ...options.env,
         PRESQUE_JOB_ID: job.id,
         PRESQUE_JOB_ATTEMPT: String(job.attempt),
+        PRESQUE_JOB_DELIVERIES: String(job.deliveries),
         PRESQUE_QUEUE: job.queue,
         PRESQUE_JOB_ENQUEUED_AT: job.enqueuedAt.toISOString(),
         // the W3C trace context, under the name OpenTelemetry's environment propagation reads
