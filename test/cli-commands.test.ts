@@ -1,19 +1,10 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { cliAgainst } from "./support/cli-runner.ts";
 import { curl, json } from "./support/curl.ts";
 import { useTestServer } from "./support/presque-server.ts";
 
-const run = promisify(execFile);
-const bin = new URL("../bin/presque.js", import.meta.url).pathname;
 const presque = useTestServer();
-const cli = (...args: string[]) =>
-  run(process.execPath, [bin, ...args], { env: { ...process.env, PRESQUE_URL: presque.url } });
-const failing = (...args: string[]) =>
-  cli(...args).then(
-    (done) => ({ code: 0, ...done }),
-    (error: { code: number; stdout: string; stderr: string }) => error,
-  );
+const { cli, failing } = cliAgainst(presque);
 const info = async (queue: string) =>
   json(await curl(`${presque.url}/j/${queue}`)) as Record<string, unknown>;
 

@@ -1,23 +1,13 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliAgainst } from "./support/cli-runner.ts";
 import { curl, json } from "./support/curl.ts";
 import { useTestServer } from "./support/presque-server.ts";
 
-const run = promisify(execFile);
-const bin = new URL("../bin/presque.js", import.meta.url).pathname;
 const presque = useTestServer();
-const cli = (...args: string[]) =>
-  run(process.execPath, [bin, ...args], { env: { ...process.env, PRESQUE_URL: presque.url } });
-/** The exit code and output of a run that is meant to fail. */
-const failing = (...args: string[]) =>
-  cli(...args).then(
-    (done) => ({ code: 0, ...done }),
-    (error: { code: number; stdout: string; stderr: string }) => error,
-  );
+const { cli, failing } = cliAgainst(presque);
 
 let dir: string;
 beforeAll(async () => {

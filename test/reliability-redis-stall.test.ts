@@ -1,41 +1,28 @@
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "./support/presque-server.ts";
-import { startThrowawayRedis, type ThrowawayRedis } from "./support/throwaway-redis.ts";
+import { describe, expect, it } from "vitest";
+import { useStallableRedisServer } from "./support/stallable-redis-server.ts";
 
 // Issue 9, defect 1: with redis-server under SIGSTOP every request hung until Redis woke (29.5 s
 // for a 30 s stop) and then answered 2xx. Each command now has a deadline; past it, 503.
 
-let redis: ThrowawayRedis;
-let pid: number;
-let server: TestServer;
-
-beforeAll(async () => {
-  redis = await startThrowawayRedis("stall");
-  const probe = new Redis(redis.url);
-  pid = Number(/process_id:(\d+)/.exec(await probe.info("server"))?.[1]);
-  probe.disconnect();
-  server = await startTestServer({ redis: { url: redis.url }, redisCommandTimeoutMs: 300 });
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await redis?.stop();
-});
+const stallable = useStallableRedisServer("stall");
 
 /** Runs `body` while redis-server is stopped; it always runs again afterwards. */
 async function whileStopped(body: () => Promise<void>): Promise<void> {
-  process.kill(pid, "SIGSTOP");
+  process.kill(stallable.pid, "SIGSTOP");
   try {
     await body();
   } finally {
-    process.kill(pid, "SIGCONT");
+    process.kill(stallable.pid, "SIGCONT");
   }
 }
 
 /** A request bounded by the test, not by the server (which used to wait as long as Redis did). */
 async function send(path: string, init: RequestInit = {}) {
-  const res = await fetch(`${server.baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(15_000) });
+  const res = await fetch(`${stallable.server.baseUrl}${path}`, {
+    ...init,
+    signal: AbortSignal.timeout(15_000),
+  });
   return { status: res.status, retryAfter: res.headers.get("retry-after"), body: await res.json() };
 }
 
@@ -63,7 +50,7 @@ describe("a stalled Redis", () => {
 
     // Redis runs what it was sent before the stall ended: the 503 enqueue did happen, which is
     // why the README says to retry with the same Idempotency-Key. The retry adds nothing.
-    const retry = await fetch(`${server.baseUrl}/q/stall-post`, {
+    const retry = await fetch(`${stallable.server.baseUrl}/q/stall-post`, {
       method: "POST",
       body: '{"n":1}',
       headers: { "idempotency-key": "k1" },
@@ -72,19 +59,19 @@ describe("a stalled Redis", () => {
     expect(retry.headers.get("idempotent-replayed")).toBe("true");
     const info = await send("/j/stall-post");
     expect(info).toMatchObject({ status: 200, body: { ready: 1 } });
-    const fresh = await fetch(`${server.baseUrl}/q/stall-fresh`, { method: "POST", body: "{}" });
+    const fresh = await fetch(`${stallable.server.baseUrl}/q/stall-fresh`, { method: "POST", body: "{}" });
     expect(fresh.status).toBe(201);
   });
 
   it("keeps a long poll that waits across the stall, and wakes it afterwards", async () => {
     // MONITOR shows the poll's first fetch; Redis writes its reply in the same pass as the feed.
-    const monitor = await new Redis(redis.url).monitor();
+    const monitor = await new Redis(stallable.redis.url).monitor();
     const fetched = new Promise<void>((resolve) =>
       monitor.on("monitor", (_time: string, args: string[]) => {
         if (args.some((arg) => arg.endsWith("{stall-wake}:ready"))) resolve();
       }),
     );
-    const waiting = fetch(`${server.baseUrl}/q/stall-wake?lease=30&wait=20`, {
+    const waiting = fetch(`${stallable.server.baseUrl}/q/stall-wake?lease=30&wait=20`, {
       signal: AbortSignal.timeout(25_000),
     });
     await fetched;
@@ -94,7 +81,10 @@ describe("a stalled Redis", () => {
     await whileStopped(async () => {
       expect((await send("/j/stall-wake")).status).toBe(503);
     });
-    const posted = await fetch(`${server.baseUrl}/q/stall-wake`, { method: "POST", body: '{"woken":true}' });
+    const posted = await fetch(`${stallable.server.baseUrl}/q/stall-wake`, {
+      method: "POST",
+      body: '{"woken":true}',
+    });
     expect(posted.status).toBe(201);
     const res = await waiting;
     expect(res.status).toBe(200);
