@@ -1,6 +1,7 @@
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
+import { endAfterRequestBody } from "./drain-request.ts";
 import { answerClientErrors } from "./h1-client-errors.ts";
 import { closeWhenIdle, limitBodyTime } from "./h2-timeouts.ts";
 import { sniffPreface } from "./preface-sniffer.ts";
@@ -67,6 +68,7 @@ export function createOnePortServer(handler: Handler, limits: ConnectionLimits):
   });
   const h2 = http2.createServer({}, (req, res) => {
     limitBodyTime(req, res, limits.requestTimeoutMs);
+    endAfterRequestBody(req, res);
     handler(req, res);
   });
   const sockets = new Set<net.Socket>();
