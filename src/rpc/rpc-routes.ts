@@ -13,6 +13,7 @@ import { type ConsumerServiceDeps, createConsumerService } from "./consumer-serv
 import { createControlService } from "./control-service.ts";
 import { createDeadLetterService } from "./dead-letter-service.ts";
 import { createQueueService, type QueueServiceDeps } from "./queue-service.ts";
+import { addReflectionService } from "./reflection-service.ts";
 import { createScheduleService } from "./schedule-service.ts";
 import { createStatsService } from "./stats-service.ts";
 
@@ -33,5 +34,6 @@ export function rpcRoutes(
       Health,
       createHealthService({ readiness: deps.readiness, services: [...new Set(services)] }),
     );
+    addReflectionService(router); // grpc.reflection.v1 and v1alpha over every service above
   };
 }
