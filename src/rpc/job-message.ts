@@ -8,6 +8,7 @@ import {
 } from "@bufbuild/protobuf/wkt";
 import { type Job, JobSchema, JobState } from "../../gen/presque/v1/job_pb.ts";
 import type { JobView } from "../engine/model/job.ts";
+import { jsonDepthExceeds } from "../engine/model/validate.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 
 const states: Record<JobView["state"], JobState> = {
@@ -20,12 +21,29 @@ const states: Record<JobView["state"], JobState> = {
 
 const time = (ms: number | undefined) => (ms === undefined ? undefined : timestampFromMs(ms));
 
-/** The RPC view of a job: the stored JSON text decoded into a google.protobuf.Value. */
+/**
+ * Protobuf decoders stop at 100 message levels, two per JSON level inside a Job: a Value deeper
+ * than this could not be read by every client (Connect binary: 48), so it is left out and only
+ * payload_json carries such a job.
+ */
+const maxValueDepth = 32;
+
+/** The lossy google.protobuf.Value view of a stored JSON text, kept for existing clients. */
+export function payloadValue(json: string): Value | undefined {
+  if (jsonDepthExceeds(json, maxValueDepth)) return undefined;
+  return fromJson(ValueSchema, JSON.parse(json) as JsonValue);
+}
+
+/**
+ * The RPC view of a job: payload_json is the stored text byte for byte; payload, the same
+ * decoded into a google.protobuf.Value (see job.proto).
+ */
 export function toJobMessage(job: JobView): Job {
   return create(JobSchema, {
     id: job.id,
     queue: job.queue,
-    payload: fromJson(ValueSchema, JSON.parse(job.payload) as JsonValue),
+    payload: payloadValue(job.payload),
+    payloadJson: job.payload,
     attempt: job.attempt,
     deliveries: job.deliveries,
     maxAttempts: job.maxAttempts,
@@ -49,7 +67,60 @@ export function toJobMessage(job: JobView): Job {
   });
 }
 
-/** The JSON text stored for an RPC payload. */
+/**
+ * The JSON text stored for an RPC payload: a payload_json as given (after the checks of a REST
+ * body), else the JSON of the Value. Giving both is refused. The depth check is the caller's
+ * (engine.validate.payload).
+ */
+export function requestPayloadText(
+  checkDepth: (json: string, what: string) => string,
+  payload: Value | undefined,
+  json: string,
+  what = "payload",
+  whatJson = "payload_json",
+): string {
+  const hasValue = payload !== undefined && payload.kind.case !== undefined;
+  if (json === "") return checkDepth(payloadText(payload, what), what);
+  if (hasValue) throw invalidArgument(`set ${what} or ${whatJson}, not both`);
+  return jsonPayloadText(checkDepth, json, whatJson);
+}
+
+/**
+ * A payload given as JSON text, stored byte for byte after the checks of a REST body
+ * (src/rest/raw-json.ts parseJsonBody), in RPC words: depth first, so nothing too deep is walked.
+ */
+export function jsonPayloadText(
+  checkDepth: (json: string, what: string) => string,
+  json: string,
+  what: string,
+): string {
+  if (json.trim() === "") throw invalidArgument(`${what} is empty: a job is any JSON value`);
+  checkDepth(json, what);
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw invalidArgument(`${what} is not JSON: ${(error as Error).message}`);
+  }
+  if (/[eE][+-]?\d{3}|\d{300}/.test(json) && !allNumbersFinite(value)) {
+    throw invalidArgument(`${what} has a number too large for a double: RPC consumers could not receive it`);
+  }
+  return json;
+}
+
+/** Walks with a stack of its own, not recursion, so no value is too deep for it. */
+function allNumbersFinite(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === "number" && !Number.isFinite(value)) return false;
+    if (typeof value === "object" && value !== null)
+      for (const item of Object.values(value)) pending.push(item);
+  }
+  return true;
+}
+
+/** The JSON text stored for an RPC payload Value. */
 export function payloadText(payload: Value | undefined, what = "payload"): string {
   if (payload === undefined || payload.kind.case === undefined) throw invalidArgument(`${what} is missing`);
   try {

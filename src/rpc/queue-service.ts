@@ -6,7 +6,14 @@ import type {
 } from "../../gen/presque/v1/queue_service_pb.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { EnqueueOptions } from "../engine/model/job.ts";
-import { optionalMs, optionalText, payloadText, toJobMessage } from "./job-message.ts";
+import { invalidArgument } from "../errors/presque-error.ts";
+import {
+  jsonPayloadText,
+  optionalMs,
+  optionalText,
+  requestPayloadText,
+  toJobMessage,
+} from "./job-message.ts";
 
 export interface QueueServiceDeps {
   engine: Engine;
@@ -36,7 +43,7 @@ export function createQueueService({
 }: QueueServiceDeps): ServiceImpl<typeof QueueService> {
   return {
     async enqueue(req) {
-      const payload = engine.validate.payload(payloadText(req.payload));
+      const payload = requestPayloadText(engine.validate.payload, req.payload, req.payloadJson);
       const result = await engine.jobs.enqueue(req.queue, [payload], {
         ...enqueueOptions(req.options),
         requeue: req.requeue,
@@ -45,9 +52,17 @@ export function createQueueService({
     },
 
     async enqueueBatch(req) {
-      const payloads = req.payloads.map((payload, i) =>
-        engine.validate.payload(payloadText(payload, `payloads[${i}]`), `payloads[${i}]`),
-      );
+      if (req.payloads.length > 0 && req.payloadsJson.length > 0) {
+        throw invalidArgument("set payloads or payloads_json, not both");
+      }
+      const payloads =
+        req.payloadsJson.length > 0
+          ? req.payloadsJson.map((json, i) =>
+              jsonPayloadText(engine.validate.payload, json, `payloads_json[${i}]`),
+            )
+          : req.payloads.map((payload, i) =>
+              requestPayloadText(engine.validate.payload, payload, "", `payloads[${i}]`),
+            );
       return engine.jobs.enqueue(req.queue, payloads, enqueueOptions(req.options));
     },
 

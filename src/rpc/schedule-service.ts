@@ -1,5 +1,5 @@
-import { create, fromJson, type JsonValue } from "@bufbuild/protobuf";
-import { timestampFromMs, ValueSchema } from "@bufbuild/protobuf/wkt";
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import {
   type Schedule,
@@ -9,7 +9,7 @@ import {
 import type { Engine } from "../engine/engine.ts";
 import type { ScheduleView } from "../engine/ops/schedules.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
-import { optionalText, payloadText } from "./job-message.ts";
+import { optionalText, payloadValue, requestPayloadText } from "./job-message.ts";
 
 function toScheduleMessage(view: ScheduleView): Schedule {
   return create(ScheduleSchema, {
@@ -20,7 +20,8 @@ function toScheduleMessage(view: ScheduleView): Schedule {
         ? { case: "cron", value: view.timing.cron }
         : { case: "everySeconds", value: view.timing.everySeconds },
     timezone: "cron" in view.timing ? (view.timing.timezone ?? "") : "",
-    payload: fromJson(ValueSchema, JSON.parse(view.payload) as JsonValue),
+    payload: payloadValue(view.payload),
+    payloadJson: view.payload,
     priority: view.priority ?? 0,
     nextRunAt: view.nextRunAt >= 0 ? timestampFromMs(view.nextRunAt) : undefined,
   });
@@ -41,7 +42,7 @@ export function createScheduleService({ engine }: { engine: Engine }): ServiceIm
           timing.case === "cron"
             ? { cron: timing.value, timezone: optionalText(schedule.timezone) }
             : { everySeconds: timing.value },
-        payload: engine.validate.payload(payloadText(schedule.payload)),
+        payload: requestPayloadText(engine.validate.payload, schedule.payload, schedule.payloadJson),
         priority: schedule.priority,
       });
       return { schedule: toScheduleMessage(view) };

@@ -12,7 +12,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file presque/v1/job.proto.
  */
 export const file_presque_v1_job: GenFile = /*@__PURE__*/
-  fileDesc("ChRwcmVzcXVlL3YxL2pvYi5wcm90bxIKcHJlc3F1ZS52MSLTBAoDSm9iEgoKAmlkGAEgASgJEg0KBXF1ZXVlGAIgASgJEicKB3BheWxvYWQYAyABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSDwoHYXR0ZW1wdBgEIAEoDRIvCgtlbnF1ZXVlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLbGVhc2VfdG9rZW4YBiABKAkSMgoObGVhc2VfZGVhZGxpbmUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHByaW9yaXR5GAggASgFEiMKBXN0YXRlGAkgASgOMhQucHJlc3F1ZS52MS5Kb2JTdGF0ZRIUCgxtYXhfYXR0ZW1wdHMYCiABKA0SJAoGZXJyb3JzGAsgAygLMhQucHJlc3F1ZS52MS5Kb2JFcnJvchIqCgZkdWVfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmV4cGlyZXNfYXQYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnVuaXF1ZV9rZXkYDiABKAkSEwoLdHJhY2VwYXJlbnQYDyABKAkSEwoLZGVhZF9yZWFzb24YECABKAkSKwoHZGllZF9hdBgRIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZmluaXNoZWRfYXQYEiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmRlbGl2ZXJpZXMYEyABKA0iVAoISm9iRXJyb3ISDwoHYXR0ZW1wdBgBIAEoDRIPCgdtZXNzYWdlGAIgASgJEiYKAmF0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCqPAQoISm9iU3RhdGUSGQoVSk9CX1NUQVRFX1VOU1BFQ0lGSUVEEAASEwoPSk9CX1NUQVRFX1JFQURZEAESFQoRSk9CX1NUQVRFX0RFTEFZRUQQAhIUChBKT0JfU1RBVEVfTEVBU0VEEAMSEgoOSk9CX1NUQVRFX0RFQUQQBBISCg5KT0JfU1RBVEVfRE9ORRAFYgZwcm90bzM", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("ChRwcmVzcXVlL3YxL2pvYi5wcm90bxIKcHJlc3F1ZS52MSLpBAoDSm9iEgoKAmlkGAEgASgJEg0KBXF1ZXVlGAIgASgJEicKB3BheWxvYWQYAyABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSDwoHYXR0ZW1wdBgEIAEoDRIvCgtlbnF1ZXVlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLbGVhc2VfdG9rZW4YBiABKAkSMgoObGVhc2VfZGVhZGxpbmUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHByaW9yaXR5GAggASgFEiMKBXN0YXRlGAkgASgOMhQucHJlc3F1ZS52MS5Kb2JTdGF0ZRIUCgxtYXhfYXR0ZW1wdHMYCiABKA0SJAoGZXJyb3JzGAsgAygLMhQucHJlc3F1ZS52MS5Kb2JFcnJvchIqCgZkdWVfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmV4cGlyZXNfYXQYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnVuaXF1ZV9rZXkYDiABKAkSEwoLdHJhY2VwYXJlbnQYDyABKAkSEwoLZGVhZF9yZWFzb24YECABKAkSKwoHZGllZF9hdBgRIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZmluaXNoZWRfYXQYEiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmRlbGl2ZXJpZXMYEyABKA0SFAoMcGF5bG9hZF9qc29uGBQgASgJIlQKCEpvYkVycm9yEg8KB2F0dGVtcHQYASABKA0SDwoHbWVzc2FnZRgCIAEoCRImCgJhdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqjwEKCEpvYlN0YXRlEhkKFUpPQl9TVEFURV9VTlNQRUNJRklFRBAAEhMKD0pPQl9TVEFURV9SRUFEWRABEhUKEUpPQl9TVEFURV9ERUxBWUVEEAISFAoQSk9CX1NUQVRFX0xFQVNFRBADEhIKDkpPQl9TVEFURV9ERUFEEAQSEgoOSk9CX1NUQVRFX0RPTkUQBWIGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * A job as handed to a consumer: the payload plus the envelope presque keeps.
@@ -33,8 +33,11 @@ export type Job = Message<"presque.v1.Job"> & {
   queue: string;
 
   /**
-   * Any JSON value. Over RPC this is the decoded view of the stored text
-   * (normalized JSON); REST returns the stored bytes unchanged.
+   * A convenience: the stored JSON decoded into a Value, which is lossy (numbers become doubles,
+   * so 12345678901234567890 comes back as 12345678901234567000 and 1.10 as 1.1; keys are
+   * re-serialized). The server keeps filling it for existing clients, except for a payload nested
+   * deeper than 32 levels, which protobuf decoders could not read inside a Job: then it is unset.
+   * Read payload_json for the job as it was stored.
    *
    * @generated from field: google.protobuf.Value payload = 3;
    */
@@ -147,6 +150,15 @@ export type Job = Message<"presque.v1.Job"> & {
    * @generated from field: uint32 deliveries = 19;
    */
   deliveries: number;
+
+  /**
+   * The payload exactly as it was stored: the JSON text the producer sent (REST body, or an
+   * enqueue's payload_json), byte for byte, or the JSON of an enqueue's payload Value.
+   * Always set. REST, Connect, gRPC and every generated client agree on these bytes.
+   *
+   * @generated from field: string payload_json = 20;
+   */
+  payloadJson: string;
 };
 
 /**

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file presque/v1/queue_service.proto.
  */
 export const file_presque_v1_queue_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch5wcmVzcXVlL3YxL3F1ZXVlX3NlcnZpY2UucHJvdG8SCnByZXNxdWUudjEi7QEKDkVucXVldWVPcHRpb25zEhAKCHByaW9yaXR5GAEgASgFEhUKDWRlbGF5X3NlY29uZHMYAiABKAESKgoGcnVuX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxtYXhfYXR0ZW1wdHMYBCABKA0SLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdW5pcXVlX2tleRgGIAEoCRIXCg9pZGVtcG90ZW5jeV9rZXkYByABKAkSEwoLdHJhY2VwYXJlbnQYCCABKAkihgEKDkVucXVldWVSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEicKB3BheWxvYWQYAiABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSKwoHb3B0aW9ucxgDIAEoCzIaLnByZXNxdWUudjEuRW5xdWV1ZU9wdGlvbnMSDwoHcmVxdWV1ZRgEIAEoCCIwCg9FbnF1ZXVlUmVzcG9uc2USCgoCaWQYASABKAkSEQoJZHVwbGljYXRlGAIgASgIInsKE0VucXVldWVCYXRjaFJlcXVlc3QSDQoFcXVldWUYASABKAkSKAoIcGF5bG9hZHMYAiADKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSKwoHb3B0aW9ucxgDIAEoCzIaLnByZXNxdWUudjEuRW5xdWV1ZU9wdGlvbnMiNgoURW5xdWV1ZUJhdGNoUmVzcG9uc2USCwoDaWRzGAEgAygJEhEKCWR1cGxpY2F0ZRgCIAEoCCJuCgxGZXRjaFJlcXVlc3QSDQoFcXVldWUYASABKAkSEAoIbWF4X2pvYnMYAiABKA0SFQoNbGVhc2Vfc2Vjb25kcxgDIAEoDRIQCghhdXRvX2FjaxgEIAEoCBIUCgx3YWl0X3NlY29uZHMYBSABKA0iPwoNRmV0Y2hSZXNwb25zZRIdCgRqb2JzGAEgAygLMg8ucHJlc3F1ZS52MS5Kb2ISDwoHc3RvcHBlZBgCIAEoCCI8CgpBY2tSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEgoKAmlkGAIgASgJEhMKC2xlYXNlX3Rva2VuGAMgASgJIg0KC0Fja1Jlc3BvbnNlIqABCgtOYWNrUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIKCgJpZBgCIAEoCRITCgtsZWFzZV90b2tlbhgDIAEoCRINCgVlcnJvchgEIAEoCRIaCg1kZWxheV9zZWNvbmRzGAUgASgBSACIAQESFgoJcmV0cnlhYmxlGAYgASgISAGIAQFCEAoOX2RlbGF5X3NlY29uZHNCDAoKX3JldHJ5YWJsZSJfCgxOYWNrUmVzcG9uc2USDAoEZGVhZBgBIAEoCBIsCghyZXRyeV9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZGVhZF9yZWFzb24YAyABKAkiWwoSRXh0ZW5kTGVhc2VSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEgoKAmlkGAIgASgJEhMKC2xlYXNlX3Rva2VuGAMgASgJEhUKDWxlYXNlX3NlY29uZHMYBCABKA0iMwoTRXh0ZW5kTGVhc2VSZXNwb25zZRIcCgNqb2IYASABKAsyDy5wcmVzcXVlLnYxLkpvYiIuChFQcm9tb3RlSm9iUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIKCgJpZBgCIAEoCSIyChJQcm9tb3RlSm9iUmVzcG9uc2USHAoDam9iGAEgASgLMg8ucHJlc3F1ZS52MS5Kb2IiKgoNR2V0Sm9iUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIKCgJpZBgCIAEoCSIuCg5HZXRKb2JSZXNwb25zZRIcCgNqb2IYASABKAsyDy5wcmVzcXVlLnYxLkpvYjK5BAoMUXVldWVTZXJ2aWNlEkIKB0VucXVldWUSGi5wcmVzcXVlLnYxLkVucXVldWVSZXF1ZXN0GhsucHJlc3F1ZS52MS5FbnF1ZXVlUmVzcG9uc2USUQoMRW5xdWV1ZUJhdGNoEh8ucHJlc3F1ZS52MS5FbnF1ZXVlQmF0Y2hSZXF1ZXN0GiAucHJlc3F1ZS52MS5FbnF1ZXVlQmF0Y2hSZXNwb25zZRI8CgVGZXRjaBIYLnByZXNxdWUudjEuRmV0Y2hSZXF1ZXN0GhkucHJlc3F1ZS52MS5GZXRjaFJlc3BvbnNlEjYKA0FjaxIWLnByZXNxdWUudjEuQWNrUmVxdWVzdBoXLnByZXNxdWUudjEuQWNrUmVzcG9uc2USOQoETmFjaxIXLnByZXNxdWUudjEuTmFja1JlcXVlc3QaGC5wcmVzcXVlLnYxLk5hY2tSZXNwb25zZRJOCgtFeHRlbmRMZWFzZRIeLnByZXNxdWUudjEuRXh0ZW5kTGVhc2VSZXF1ZXN0Gh8ucHJlc3F1ZS52MS5FeHRlbmRMZWFzZVJlc3BvbnNlEksKClByb21vdGVKb2ISHS5wcmVzcXVlLnYxLlByb21vdGVKb2JSZXF1ZXN0Gh4ucHJlc3F1ZS52MS5Qcm9tb3RlSm9iUmVzcG9uc2USRAoGR2V0Sm9iEhkucHJlc3F1ZS52MS5HZXRKb2JSZXF1ZXN0GhoucHJlc3F1ZS52MS5HZXRKb2JSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_presque_v1_job]);
+  fileDesc("Ch5wcmVzcXVlL3YxL3F1ZXVlX3NlcnZpY2UucHJvdG8SCnByZXNxdWUudjEi7QEKDkVucXVldWVPcHRpb25zEhAKCHByaW9yaXR5GAEgASgFEhUKDWRlbGF5X3NlY29uZHMYAiABKAESKgoGcnVuX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxtYXhfYXR0ZW1wdHMYBCABKA0SLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdW5pcXVlX2tleRgGIAEoCRIXCg9pZGVtcG90ZW5jeV9rZXkYByABKAkSEwoLdHJhY2VwYXJlbnQYCCABKAkinAEKDkVucXVldWVSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEicKB3BheWxvYWQYAiABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSKwoHb3B0aW9ucxgDIAEoCzIaLnByZXNxdWUudjEuRW5xdWV1ZU9wdGlvbnMSDwoHcmVxdWV1ZRgEIAEoCBIUCgxwYXlsb2FkX2pzb24YBSABKAkiMAoPRW5xdWV1ZVJlc3BvbnNlEgoKAmlkGAEgASgJEhEKCWR1cGxpY2F0ZRgCIAEoCCKSAQoTRW5xdWV1ZUJhdGNoUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIoCghwYXlsb2FkcxgCIAMoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZRIrCgdvcHRpb25zGAMgASgLMhoucHJlc3F1ZS52MS5FbnF1ZXVlT3B0aW9ucxIVCg1wYXlsb2Fkc19qc29uGAQgAygJIjYKFEVucXVldWVCYXRjaFJlc3BvbnNlEgsKA2lkcxgBIAMoCRIRCglkdXBsaWNhdGUYAiABKAgibgoMRmV0Y2hSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEhAKCG1heF9qb2JzGAIgASgNEhUKDWxlYXNlX3NlY29uZHMYAyABKA0SEAoIYXV0b19hY2sYBCABKAgSFAoMd2FpdF9zZWNvbmRzGAUgASgNIj8KDUZldGNoUmVzcG9uc2USHQoEam9icxgBIAMoCzIPLnByZXNxdWUudjEuSm9iEg8KB3N0b3BwZWQYAiABKAgiPAoKQWNrUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIKCgJpZBgCIAEoCRITCgtsZWFzZV90b2tlbhgDIAEoCSINCgtBY2tSZXNwb25zZSKgAQoLTmFja1JlcXVlc3QSDQoFcXVldWUYASABKAkSCgoCaWQYAiABKAkSEwoLbGVhc2VfdG9rZW4YAyABKAkSDQoFZXJyb3IYBCABKAkSGgoNZGVsYXlfc2Vjb25kcxgFIAEoAUgAiAEBEhYKCXJldHJ5YWJsZRgGIAEoCEgBiAEBQhAKDl9kZWxheV9zZWNvbmRzQgwKCl9yZXRyeWFibGUiXwoMTmFja1Jlc3BvbnNlEgwKBGRlYWQYASABKAgSLAoIcmV0cnlfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC2RlYWRfcmVhc29uGAMgASgJIlsKEkV4dGVuZExlYXNlUmVxdWVzdBINCgVxdWV1ZRgBIAEoCRIKCgJpZBgCIAEoCRITCgtsZWFzZV90b2tlbhgDIAEoCRIVCg1sZWFzZV9zZWNvbmRzGAQgASgNIjMKE0V4dGVuZExlYXNlUmVzcG9uc2USHAoDam9iGAEgASgLMg8ucHJlc3F1ZS52MS5Kb2IiLgoRUHJvbW90ZUpvYlJlcXVlc3QSDQoFcXVldWUYASABKAkSCgoCaWQYAiABKAkiMgoSUHJvbW90ZUpvYlJlc3BvbnNlEhwKA2pvYhgBIAEoCzIPLnByZXNxdWUudjEuSm9iIioKDUdldEpvYlJlcXVlc3QSDQoFcXVldWUYASABKAkSCgoCaWQYAiABKAkiLgoOR2V0Sm9iUmVzcG9uc2USHAoDam9iGAEgASgLMg8ucHJlc3F1ZS52MS5Kb2IyuQQKDFF1ZXVlU2VydmljZRJCCgdFbnF1ZXVlEhoucHJlc3F1ZS52MS5FbnF1ZXVlUmVxdWVzdBobLnByZXNxdWUudjEuRW5xdWV1ZVJlc3BvbnNlElEKDEVucXVldWVCYXRjaBIfLnByZXNxdWUudjEuRW5xdWV1ZUJhdGNoUmVxdWVzdBogLnByZXNxdWUudjEuRW5xdWV1ZUJhdGNoUmVzcG9uc2USPAoFRmV0Y2gSGC5wcmVzcXVlLnYxLkZldGNoUmVxdWVzdBoZLnByZXNxdWUudjEuRmV0Y2hSZXNwb25zZRI2CgNBY2sSFi5wcmVzcXVlLnYxLkFja1JlcXVlc3QaFy5wcmVzcXVlLnYxLkFja1Jlc3BvbnNlEjkKBE5hY2sSFy5wcmVzcXVlLnYxLk5hY2tSZXF1ZXN0GhgucHJlc3F1ZS52MS5OYWNrUmVzcG9uc2USTgoLRXh0ZW5kTGVhc2USHi5wcmVzcXVlLnYxLkV4dGVuZExlYXNlUmVxdWVzdBofLnByZXNxdWUudjEuRXh0ZW5kTGVhc2VSZXNwb25zZRJLCgpQcm9tb3RlSm9iEh0ucHJlc3F1ZS52MS5Qcm9tb3RlSm9iUmVxdWVzdBoeLnByZXNxdWUudjEuUHJvbW90ZUpvYlJlc3BvbnNlEkQKBkdldEpvYhIZLnByZXNxdWUudjEuR2V0Sm9iUmVxdWVzdBoaLnByZXNxdWUudjEuR2V0Sm9iUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_presque_v1_job]);
 
 /**
  * @generated from message presque.v1.EnqueueOptions
@@ -87,6 +87,9 @@ export const EnqueueOptionsSchema: GenMessage<EnqueueOptions> = /*@__PURE__*/
   messageDesc(file_presque_v1_queue_service, 0);
 
 /**
+ * Set payload or payload_json, not both (both: INVALID_ARGUMENT). Not a oneof, so that existing
+ * code setting payload keeps compiling in every generated language.
+ *
  * @generated from message presque.v1.EnqueueRequest
  */
 export type EnqueueRequest = Message<"presque.v1.EnqueueRequest"> & {
@@ -96,7 +99,8 @@ export type EnqueueRequest = Message<"presque.v1.EnqueueRequest"> & {
   queue: string;
 
   /**
-   * Any JSON value; stored as JSON text.
+   * Any JSON value; stored as its JSON text (numbers as doubles: prefer payload_json for big
+   * integers or exact decimals).
    *
    * @generated from field: google.protobuf.Value payload = 2;
    */
@@ -113,6 +117,15 @@ export type EnqueueRequest = Message<"presque.v1.EnqueueRequest"> & {
    * @generated from field: bool requeue = 4;
    */
   requeue: boolean;
+
+  /**
+   * The payload as JSON text, stored byte for byte and handed out as Job.payload_json.
+   * Must be valid JSON (the checks of a REST body: no numbers beyond a double, no deeper than
+   * limits.max_payload_depth).
+   *
+   * @generated from field: string payload_json = 5;
+   */
+  payloadJson: string;
 };
 
 /**
@@ -147,6 +160,8 @@ export const EnqueueResponseSchema: GenMessage<EnqueueResponse> = /*@__PURE__*/
   messageDesc(file_presque_v1_queue_service, 2);
 
 /**
+ * Set payloads or payloads_json, not both (both: INVALID_ARGUMENT).
+ *
  * @generated from message presque.v1.EnqueueBatchRequest
  */
 export type EnqueueBatchRequest = Message<"presque.v1.EnqueueBatchRequest"> & {
@@ -156,6 +171,8 @@ export type EnqueueBatchRequest = Message<"presque.v1.EnqueueBatchRequest"> & {
   queue: string;
 
   /**
+   * Any JSON values, stored as their JSON text (see EnqueueRequest.payload).
+   *
    * @generated from field: repeated google.protobuf.Value payloads = 2;
    */
   payloads: Value[];
@@ -166,6 +183,13 @@ export type EnqueueBatchRequest = Message<"presque.v1.EnqueueBatchRequest"> & {
    * @generated from field: presque.v1.EnqueueOptions options = 3;
    */
   options?: EnqueueOptions | undefined;
+
+  /**
+   * The payloads as JSON texts, each stored byte for byte (see EnqueueRequest.payload_json).
+   *
+   * @generated from field: repeated string payloads_json = 4;
+   */
+  payloadsJson: string[];
 };
 
 /**

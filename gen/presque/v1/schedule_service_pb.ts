@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file presque/v1/schedule_service.proto.
  */
 export const file_presque_v1_schedule_service: GenFile = /*@__PURE__*/
-  fileDesc("CiFwcmVzcXVlL3YxL3NjaGVkdWxlX3NlcnZpY2UucHJvdG8SCnByZXNxdWUudjEi2AEKCFNjaGVkdWxlEgwKBG5hbWUYASABKAkSDQoFcXVldWUYAiABKAkSDgoEY3JvbhgDIAEoCUgAEhcKDWV2ZXJ5X3NlY29uZHMYBCABKA1IABIQCgh0aW1lem9uZRgFIAEoCRInCgdwYXlsb2FkGAYgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEhAKCHByaW9yaXR5GAcgASgFEi8KC25leHRfcnVuX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIICgZ0aW1pbmciPAoSUHV0U2NoZWR1bGVSZXF1ZXN0EiYKCHNjaGVkdWxlGAEgASgLMhQucHJlc3F1ZS52MS5TY2hlZHVsZSI9ChNQdXRTY2hlZHVsZVJlc3BvbnNlEiYKCHNjaGVkdWxlGAEgASgLMhQucHJlc3F1ZS52MS5TY2hlZHVsZSIlChRMaXN0U2NoZWR1bGVzUmVxdWVzdBINCgVxdWV1ZRgBIAEoCSJAChVMaXN0U2NoZWR1bGVzUmVzcG9uc2USJwoJc2NoZWR1bGVzGAEgAygLMhQucHJlc3F1ZS52MS5TY2hlZHVsZSI0ChVEZWxldGVTY2hlZHVsZVJlcXVlc3QSDQoFcXVldWUYASABKAkSDAoEbmFtZRgCIAEoCSIpChZEZWxldGVTY2hlZHVsZVJlc3BvbnNlEg8KB2RlbGV0ZWQYASABKAgylQIKD1NjaGVkdWxlU2VydmljZRJOCgtQdXRTY2hlZHVsZRIeLnByZXNxdWUudjEuUHV0U2NoZWR1bGVSZXF1ZXN0Gh8ucHJlc3F1ZS52MS5QdXRTY2hlZHVsZVJlc3BvbnNlElkKDUxpc3RTY2hlZHVsZXMSIC5wcmVzcXVlLnYxLkxpc3RTY2hlZHVsZXNSZXF1ZXN0GiEucHJlc3F1ZS52MS5MaXN0U2NoZWR1bGVzUmVzcG9uc2UiA5ACARJXCg5EZWxldGVTY2hlZHVsZRIhLnByZXNxdWUudjEuRGVsZXRlU2NoZWR1bGVSZXF1ZXN0GiIucHJlc3F1ZS52MS5EZWxldGVTY2hlZHVsZVJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("CiFwcmVzcXVlL3YxL3NjaGVkdWxlX3NlcnZpY2UucHJvdG8SCnByZXNxdWUudjEi7gEKCFNjaGVkdWxlEgwKBG5hbWUYASABKAkSDQoFcXVldWUYAiABKAkSDgoEY3JvbhgDIAEoCUgAEhcKDWV2ZXJ5X3NlY29uZHMYBCABKA1IABIQCgh0aW1lem9uZRgFIAEoCRInCgdwYXlsb2FkGAYgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEhAKCHByaW9yaXR5GAcgASgFEi8KC25leHRfcnVuX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxwYXlsb2FkX2pzb24YCSABKAlCCAoGdGltaW5nIjwKElB1dFNjaGVkdWxlUmVxdWVzdBImCghzY2hlZHVsZRgBIAEoCzIULnByZXNxdWUudjEuU2NoZWR1bGUiPQoTUHV0U2NoZWR1bGVSZXNwb25zZRImCghzY2hlZHVsZRgBIAEoCzIULnByZXNxdWUudjEuU2NoZWR1bGUiJQoUTGlzdFNjaGVkdWxlc1JlcXVlc3QSDQoFcXVldWUYASABKAkiQAoVTGlzdFNjaGVkdWxlc1Jlc3BvbnNlEicKCXNjaGVkdWxlcxgBIAMoCzIULnByZXNxdWUudjEuU2NoZWR1bGUiNAoVRGVsZXRlU2NoZWR1bGVSZXF1ZXN0Eg0KBXF1ZXVlGAEgASgJEgwKBG5hbWUYAiABKAkiKQoWRGVsZXRlU2NoZWR1bGVSZXNwb25zZRIPCgdkZWxldGVkGAEgASgIMpUCCg9TY2hlZHVsZVNlcnZpY2USTgoLUHV0U2NoZWR1bGUSHi5wcmVzcXVlLnYxLlB1dFNjaGVkdWxlUmVxdWVzdBofLnByZXNxdWUudjEuUHV0U2NoZWR1bGVSZXNwb25zZRJZCg1MaXN0U2NoZWR1bGVzEiAucHJlc3F1ZS52MS5MaXN0U2NoZWR1bGVzUmVxdWVzdBohLnByZXNxdWUudjEuTGlzdFNjaGVkdWxlc1Jlc3BvbnNlIgOQAgESVwoORGVsZXRlU2NoZWR1bGUSIS5wcmVzcXVlLnYxLkRlbGV0ZVNjaGVkdWxlUmVxdWVzdBoiLnByZXNxdWUudjEuRGVsZXRlU2NoZWR1bGVSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message presque.v1.Schedule
@@ -59,7 +59,8 @@ export type Schedule = Message<"presque.v1.Schedule"> & {
   timezone: string;
 
   /**
-   * The job each tick enqueues.
+   * The job each tick enqueues, as a Value (lossy, see Job.payload). In PutSchedule, set payload
+   * or payload_json, not both (both: INVALID_ARGUMENT). In answers it is filled like Job.payload.
    *
    * @generated from field: google.protobuf.Value payload = 6;
    */
@@ -76,6 +77,14 @@ export type Schedule = Message<"presque.v1.Schedule"> & {
    * @generated from field: google.protobuf.Timestamp next_run_at = 8;
    */
   nextRunAt?: Timestamp | undefined;
+
+  /**
+   * The job each tick enqueues, as JSON text stored byte for byte (see Job.payload_json).
+   * Always set in answers.
+   *
+   * @generated from field: string payload_json = 9;
+   */
+  payloadJson: string;
 };
 
 /**
