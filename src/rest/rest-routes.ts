@@ -9,6 +9,7 @@ import { indexPageRoutes } from "./index-page.ts";
 import { infoRoutes } from "./info-routes.ts";
 import { jobBrowserRoutes } from "./job-browser-routes.ts";
 import { metricsRoutes } from "./metrics-route.ts";
+import { openApiRoutes } from "./openapi.ts";
 import { queueRoutes } from "./queue-routes.ts";
 import type { RestRoute } from "./router.ts";
 import { scheduleRoutes } from "./schedule-routes.ts";
@@ -21,7 +22,7 @@ import { workerRoutes } from "./worker-routes.ts";
  */
 export function restRoutes(deps: ConsumerRestDeps & { monitoring: Monitoring }): RestRoute[] {
   const { monitoring } = deps;
-  return [
+  const table: RestRoute[] = [
     ...queueRoutes(deps),
     ...batchRoutes(deps),
     ...streamRoutes(deps),
@@ -36,5 +37,7 @@ export function restRoutes(deps: ConsumerRestDeps & { monitoring: Monitoring }):
     ...healthRoutes(monitoring),
     ...indexPageRoutes(),
     ...dashboardAssetsRoutes(),
+    ...openApiRoutes(() => table),
   ];
+  return table;
 }
