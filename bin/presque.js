@@ -7,27 +7,31 @@ import { existsSync, readFileSync } from "node:fs";
 const packageJson = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const sources = new URL("../src/cli/main.ts", import.meta.url);
 const built = new URL("../dist/src/cli/main.js", import.meta.url);
-const cloneHint =
-  "In a clone of presque, `npm ci` (with its devDependencies) installs Node 24 into node_modules:\n" +
-  "run presque as `npx presque ...` or `npm start`, which use it.\n";
+// In a clone: what to do about a Node too old for the sources.
+const cloneHint = existsSync(new URL("../node_modules/.bin/node", import.meta.url))
+  ? "`npx presque ...` and `npm start` run presque on the Node 24 that `npm ci` put in node_modules.\n"
+  : "This clone's node_modules has no Node of its own (installed with `npm ci --omit=dev`?):\n" +
+    "`npm ci` with the devDependencies installs Node 24 there, and `npx presque` and `npm start` use it.\n" +
+    "Or install Node.js 22.18 or later.\n";
 
-if (!atLeast(packageJson.engines.node.replace(/^>=\s*/, ""))) {
+const minimum = packageJson.engines.node.replace(/^>=\s*/, "");
+if (existsSync(sources) && (atLeast("22.18") || !existsSync(built))) {
+  if (!atLeast("22.18")) {
+    fail(
+      `presque runs from its TypeScript sources here, which needs Node.js 22.18 or later (this is ${process.version}).\n` +
+        cloneHint,
+    );
+  }
+  await import(sources.href);
+} else if (!existsSync(built)) {
+  fail("presque's built files (dist/) are missing: reinstall the package.\n");
+} else if (!atLeast(minimum)) {
   fail(
-    `presque needs Node.js ${packageJson.engines.node} (this is ${process.version}).\n` +
+    `presque needs Node.js ${minimum} or later (this is ${process.version}).\n` +
       (existsSync(sources) ? cloneHint : ""),
   );
-} else if (existsSync(sources) && atLeast("22.18")) {
-  await import(sources.href);
-} else if (existsSync(built)) {
-  await import(built.href);
-} else if (existsSync(sources)) {
-  fail(
-    `presque runs from its TypeScript sources here, which needs Node.js 22.18 or later (this is ${process.version}).\n` +
-      cloneHint +
-      "Or build it once (npm run build, which needs the devDependencies) and this Node runs dist/.\n",
-  );
 } else {
-  fail("presque's built files (dist/) are missing: reinstall the package.\n");
+  await import(built.href);
 }
 
 /** Is this Node at least `version` ("22" or "22.18")? */
