@@ -8,3 +8,10 @@ if [ -n "$(git status --porcelain -- gen)" ]; then
   git status --porcelain -- gen >&2
   exit 1
 fi
+# The Python client's stubs (clients/python/src/presque/v1), made by clients/python/generate.sh.
+bash clients/python/generate.sh
+if [ -n "$(git status --porcelain -- clients/python/src/presque/v1)" ]; then
+  echo "clients/python/src/presque/v1 is stale: run 'bash clients/python/generate.sh' and commit it" >&2
+  git status --porcelain -- clients/python/src/presque/v1 >&2
+  exit 1
+fi
