@@ -111,3 +111,28 @@ def test_refusals_carry_the_grpc_code(client: Client) -> None:
     with pytest.raises(PresqueError) as bad_json:
         client.enqueue("q", payload_json="{not json")
     assert bad_json.value.code == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_a_rest_enqueue_reaches_python_byte_for_byte(presque_url: str, client: Client, queue: str) -> None:
+    import urllib.request
+
+    body = b'{ "big": 12345678901234567890, "f": 1.10 }'
+    request = urllib.request.Request(f"{presque_url}/q/{queue}", data=body, method="POST")
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 201
+    [job] = client.fetch(queue, auto_ack=True)
+    assert job.payload_json.encode() == body
+    assert job.payload["big"] == 12345678901234567890
+
+
+def test_a_deeply_nested_payload_is_delivered_as_its_text(client: Client, queue: str) -> None:
+    deep = "[" * 30 + "1" + "]" * 30  # near the server's default limit of 32 levels; parsed by json.loads
+    client.enqueue(queue, payload_json=deep)
+    [job] = client.fetch(queue, lease_seconds=10)
+    assert job.payload_json == deep
+    value = job.payload
+    for _ in range(30):
+        value = value[0]
+    assert value == 1
+    client.ack(job)

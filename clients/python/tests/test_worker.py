@@ -110,15 +110,15 @@ def test_the_lease_is_extended_while_a_job_runs_longer_than_it(presque_url: str,
 
     class Slow(Worker):
         queues = [queue]
-        lease_seconds = 1
+        lease_seconds = 2
 
         def work(self, job: Job) -> None:
-            finished.wait(3.5)  # the job's own work: three and a half leases long
+            finished.wait(5)  # the job's own work: two and a half leases long
 
     client.enqueue(queue, "slow")
     worker = Slow(presque_url)
     with running(worker):
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 15
         while worker.processed == 0 and time.monotonic() < deadline:
             finished.wait(0.1)
     info = client.stats(queue)
