@@ -174,3 +174,37 @@ def test_a_refused_fetch_stops_the_worker_and_run_raises(presque_url: str) -> No
     with pytest.raises(presque.PresqueError) as refused:
         BadQueue(presque_url).run(handle_signals=False)
     assert refused.value.code.name == "INVALID_ARGUMENT"
+
+
+def test_a_running_worker_is_listed_with_its_job_and_gone_after_stop(presque_url: str, client: Client, queue: str) -> None:
+    started = threading.Event()
+    release = threading.Event()
+
+    class Listed(Worker):
+        queues = [queue]
+        concurrency = 2
+        heartbeat_seconds = 0.2
+        name = "listed-" + queue
+
+        def work(self, job: Job) -> None:
+            started.set()
+            release.wait(20)
+
+    worker = Listed(presque_url)
+    client.enqueue(queue, "x")
+    with running(worker):
+        assert started.wait(20)
+        deadline = time.monotonic() + 15
+        mine = []
+        while time.monotonic() < deadline:
+            mine = [w for w in client.list_workers() if w.name == Listed.name]
+            if mine and mine[0].working_on:
+                break
+            started.wait(0.1)
+        assert len(mine) == 1
+        [entry] = mine
+        assert list(entry.queues) == [queue] and entry.concurrency == 2 and entry.pid == os.getpid()
+        assert [(r.queue, r.id) for r in entry.working_on] == [(queue, "1")]
+        release.set()
+    assert worker.worker_id is not None
+    assert [w for w in client.list_workers() if w.name == Listed.name and w.alive] == []

@@ -13,6 +13,12 @@ from google.protobuf import timestamp_pb2
 
 from presque._job import Job
 from presque.v1 import (
+    consumer_service_pb2 as consumer_pb,
+)
+from presque.v1 import (
+    consumer_service_pb2_grpc as consumer_grpc,
+)
+from presque.v1 import (
     control_service_pb2 as control_pb,
 )
 from presque.v1 import (
@@ -106,6 +112,7 @@ class Client:
         self.queue = queue_grpc.QueueServiceStub(self._channel)  # type: ignore[no-untyped-call]
         self.control = control_grpc.ControlServiceStub(self._channel)  # type: ignore[no-untyped-call]
         self.stats_service = stats_grpc.StatsServiceStub(self._channel)  # type: ignore[no-untyped-call]
+        self.consumer = consumer_grpc.ConsumerServiceStub(self._channel)  # type: ignore[no-untyped-call]
 
     def close(self) -> None:
         if self._owns_channel:
@@ -299,3 +306,30 @@ class Client:
         request = control_pb.UpdateQueueSettingsRequest(queue=queue, settings=settings, reset=list(reset))
         response: control_pb.UpdateQueueSettingsResponse = self._call(self.control.UpdateQueueSettings, request)
         return response.settings
+
+    # ---- worker registry (what the dashboard and GET /w/ list) ----
+
+    def register_worker(
+        self, name: str, queues: Sequence[str], *, host: str, pid: int, concurrency: int, heartbeat_seconds: float
+    ) -> str:
+        """Lists a worker in presque's registry; returns its worker id."""
+        request = consumer_pb.RegisterWorkerRequest(
+            name=name, queues=list(queues), host=host, pid=pid, concurrency=concurrency, heartbeat_seconds=heartbeat_seconds
+        )
+        response: consumer_pb.RegisterWorkerResponse = self._call(self.consumer.RegisterWorker, request)
+        return response.worker_id
+
+    def heartbeat(
+        self, worker_id: str, working_on: Sequence[tuple[str, str, datetime]], *, processed: int, failed: int
+    ) -> None:
+        """``working_on``: (queue, job id, started at) of the running jobs."""
+        refs = [consumer_pb.JobRef(queue=q, id=i, started_at=_timestamp(at)) for q, i, at in working_on]
+        request = consumer_pb.HeartbeatRequest(worker_id=worker_id, working_on=refs, processed=processed, failed=failed)
+        self._call(self.consumer.Heartbeat, request)
+
+    def unregister_worker(self, worker_id: str) -> None:
+        self._call(self.consumer.UnregisterWorker, consumer_pb.UnregisterWorkerRequest(worker_id=worker_id))
+
+    def list_workers(self) -> list[consumer_pb.Worker]:
+        response: consumer_pb.ListWorkersResponse = self._call(self.consumer.ListWorkers, consumer_pb.ListWorkersRequest())
+        return list(response.workers)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import threading
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
 from types import FrameType
 from typing import Any, ClassVar
 
@@ -47,6 +50,8 @@ class Worker:
     concurrency: ClassVar[int] = 1
     lease_seconds: ClassVar[int] = 30
     poll_seconds: ClassVar[int] = 1
+    heartbeat_seconds: ClassVar[float] = 5
+    name: ClassVar[str] = ""
 
     def __init__(
         self,
@@ -76,6 +81,9 @@ class Worker:
         self.processed = 0
         self.failed = 0
         self._counts = threading.Lock()
+        self._running: dict[tuple[str, str], datetime] = {}
+        self.worker_id: str | None = None
+        """The id presque's worker registry gave this worker while it runs (None before)."""
 
     # ---- what a subclass implements ----
 
@@ -108,7 +116,9 @@ class Worker:
             threading.Thread(target=self._guarded_fetch_loop, args=(queue, executor), name=f"presque-fetch-{queue}")
             for queue in self._queues
         ]
+        presence = threading.Thread(target=self._presence_loop, name="presque-presence")
         try:
+            presence.start()
             for fetcher in fetchers:
                 fetcher.start()
             for fetcher in fetchers:
@@ -117,6 +127,7 @@ class Worker:
         finally:
             self._stopping.set()
             executor.shutdown(wait=True)
+            presence.join()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             if self._owns_client:
@@ -156,7 +167,42 @@ class Worker:
             # letting its lease expire (which would count a failed attempt).
             executor.submit(self._run_job, jobs[0])
 
+    def _presence_loop(self) -> None:
+        """Keeps the worker listed in presque's registry (GET /w/, the dashboard): registers,
+        heartbeats with the running jobs, unregisters at stop. Best effort: never stops the work."""
+        name = type(self).name or type(self).__name__
+        while True:
+            try:
+                if self.worker_id is None:
+                    self.worker_id = self.client.register_worker(
+                        name,
+                        self._queues,
+                        host=socket.gethostname(),
+                        pid=os.getpid(),
+                        concurrency=self._concurrency,
+                        heartbeat_seconds=type(self).heartbeat_seconds,
+                    )
+                else:
+                    with self._counts:
+                        working = [(q, i, at) for (q, i), at in self._running.items()]
+                        processed, failed = self.processed, self.failed
+                    self.client.heartbeat(self.worker_id, working, processed=processed, failed=failed)
+            except PresqueError as error:
+                if error.code == grpc.StatusCode.NOT_FOUND:
+                    self.worker_id = None  # forgotten while we were away: register again
+                else:
+                    log.warning("presque worker: heartbeat failed: %s", error)
+            if self._stopping.wait(type(self).heartbeat_seconds):
+                break
+        if self.worker_id is not None:
+            try:
+                self.client.unregister_worker(self.worker_id)
+            except PresqueError:
+                pass
+
     def _run_job(self, job: Job) -> None:
+        with self._counts:
+            self._running[(job.queue, job.id)] = datetime.now(timezone.utc)
         done = threading.Event()
         extender = threading.Thread(target=self._keep_lease, args=(job, done), name=f"presque-lease-{job.id}")
         extender.start()
@@ -178,6 +224,8 @@ class Worker:
                 log.warning("presque worker: ack of %s/%s refused: %s", job.queue, job.id, error)
         finally:
             done.set()
+            with self._counts:
+                self._running.pop((job.queue, job.id), None)
             self._slots.release()
 
     def _failed(self, job: Job, error: BaseException) -> None:
