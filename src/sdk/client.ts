@@ -1,10 +1,14 @@
 import { type Client, createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { Health } from "../../gen/grpc/health/v1/health_pb.ts";
 import { ConsumerService } from "../../gen/presque/v1/consumer_service_pb.ts";
 import { ControlService } from "../../gen/presque/v1/control_service_pb.ts";
+import { DeadLetterService } from "../../gen/presque/v1/dead_letter_service_pb.ts";
 import { QueueService } from "../../gen/presque/v1/queue_service_pb.ts";
+import { ScheduleService } from "../../gen/presque/v1/schedule_service_pb.ts";
 import { StatsService } from "../../gen/presque/v1/stats_service_pb.ts";
 import { withEnqueueRetry } from "./enqueue-retry.ts";
+import { createProducer, type Producer } from "./producer.ts";
 
 export interface PresqueClientOptions {
   /** Where presque listens, e.g. "http://localhost:5000". */
@@ -23,7 +27,10 @@ export interface PresqueClientOptions {
   onEnqueueRetry?: (error: unknown, retry: number) => void;
 }
 
-/** Typed clients of every presque service, generated from proto/ (see gen/). */
+/**
+ * The typed clients a Worker uses (generated from proto/, see gen/). Any object of this shape can
+ * be given to a Worker, e.g. clients on a transport with interceptors of your own.
+ */
 export interface PresqueClient {
   queue: Client<typeof QueueService>;
   control: Client<typeof ControlService>;
@@ -33,7 +40,19 @@ export interface PresqueClient {
   close(): void;
 }
 
-export function createPresqueClient(options: PresqueClientOptions): PresqueClient {
+/**
+ * What createPresqueClient gives: typed clients of every service, and the producer calls
+ * `enqueue(queue, payload, options)`, `enqueueBatch(queue, payloads, options)` and
+ * `enqueueJson(queue, text, options)`, which take plain JSON.
+ */
+export interface FullPresqueClient extends PresqueClient, Producer {
+  deadLetters: Client<typeof DeadLetterService>;
+  schedules: Client<typeof ScheduleService>;
+  /** grpc.health.v1: Check ("" for the server, "presque.v1.QueueService", ...) and Watch. */
+  health: Client<typeof Health>;
+}
+
+export function createPresqueClient(options: PresqueClientOptions): FullPresqueClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const http2 = options.protocol === "grpc" || options.httpVersion === "2";
   const sessionManager = http2 ? new Http2SessionManager(baseUrl) : undefined;
@@ -43,14 +62,19 @@ export function createPresqueClient(options: PresqueClientOptions): PresqueClien
       : sessionManager
         ? createConnectTransport({ baseUrl, httpVersion: "2", sessionManager })
         : createConnectTransport({ baseUrl, httpVersion: "1.1" });
+  const queue = withEnqueueRetry(createClient(QueueService, transport), {
+    retries: options.enqueueRetries ?? 3,
+    onRetry: options.onEnqueueRetry,
+  });
   return {
-    queue: withEnqueueRetry(createClient(QueueService, transport), {
-      retries: options.enqueueRetries ?? 3,
-      onRetry: options.onEnqueueRetry,
-    }),
+    ...createProducer(queue),
+    queue,
     control: createClient(ControlService, transport),
     stats: createClient(StatsService, transport),
     consumer: createClient(ConsumerService, transport),
+    deadLetters: createClient(DeadLetterService, transport),
+    schedules: createClient(ScheduleService, transport),
+    health: createClient(Health, transport),
     close: () => sessionManager?.abort(),
   };
 }

@@ -18,6 +18,8 @@ export interface RunJobDeps<Payload> {
   log: Logger;
 }
 
+type ReviverParam = Parameters<typeof JSON.parse>[1];
+
 /** The longest error text sent with a nack: the end of a message is usually the useful part. */
 const maxErrorLength = 4000;
 
@@ -37,7 +39,8 @@ export async function runJob<Payload>(
   const workerJob: WorkerJob<Payload> = {
     id: job.id,
     queue: job.queue,
-    payload: (job.payload ? toJson(ValueSchema, job.payload) : null) as Payload,
+    payload: undefined as Payload,
+    payloadText: job.payloadJson || JSON.stringify(job.payload ? toJson(ValueSchema, job.payload) : null),
     attempt: job.attempt,
     deliveries: job.deliveries,
     enqueuedAt: new Date(job.enqueuedAt ? timestampMs(job.enqueuedAt) : 0),
@@ -60,6 +63,8 @@ export async function runJob<Payload>(
   );
 
   try {
+    // Parsed here, so a reviver that throws fails the job like work would.
+    workerJob.payload = JSON.parse(workerJob.payloadText, options.reviver as ReviverParam) as Payload;
     await options.work(workerJob);
   } catch (error) {
     clearInterval(extender);

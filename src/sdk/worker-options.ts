@@ -5,8 +5,10 @@ import type { PresqueClient } from "./client.ts";
 export interface WorkerJob<Payload = unknown> {
   id: string;
   queue: string;
-  /** The JSON payload, parsed. */
+  /** The JSON payload, parsed from `payloadText` (with the Worker's `reviver`, if any). */
   payload: Payload;
+  /** The payload exactly as it was stored: the JSON text the producer sent, byte for byte. */
+  payloadText: string;
   /** 1 on the first delivery; a delivery given back unfinished (its worker went away) is not counted. */
   attempt: number;
   /**
@@ -28,6 +30,11 @@ export interface WorkerOptions<Payload = unknown> {
   work: (job: WorkerJob<Payload>) => Promise<void> | void;
   /** Called after work threw, before the nack; for reporting. */
   fail?: (job: WorkerJob<Payload>, error: unknown) => Promise<void> | void;
+  /**
+   * Given to JSON.parse for each payload, e.g. `bigIntReviver` (exported by the SDK) to receive
+   * integers beyond 2^53 exactly. Its third argument is `{ source }`, the text of a number or string.
+   */
+  reviver?: JsonReviver;
   /** presque's address; default $PRESQUE_URL or http://localhost:5000. Ignored when client is given. */
   url?: string;
   client?: PresqueClient;
@@ -54,6 +61,26 @@ export interface WorkerOptions<Payload = unknown> {
   connectionRetries?: number;
 }
 
+/** A JSON.parse reviver; context.source is the literal's text (Node 21+). */
+export type JsonReviver = (
+  this: unknown,
+  key: string,
+  value: unknown,
+  context: { source?: string },
+) => unknown;
+
+/**
+ * A reviver that turns integers JSON.parse would round (beyond Number.MAX_SAFE_INTEGER) into
+ * bigints, from their text: `{"id": 12345678901234567890}` gives `{ id: 12345678901234567890n }`.
+ */
+export const bigIntReviver: JsonReviver = (_key, value, context) =>
+  typeof value === "number" &&
+  !Number.isSafeInteger(value) &&
+  context?.source !== undefined &&
+  /^-?\d+$/.test(context.source)
+    ? BigInt(context.source)
+    : value;
+
 /** Catches a worker that could never work at construction, not at the first job. */
 export function checkWorkerOptions<Payload>(options: WorkerOptions<Payload>) {
   if (typeof options?.work !== "function") {
@@ -63,6 +90,9 @@ export function checkWorkerOptions<Payload>(options: WorkerOptions<Payload>) {
   }
   if (options.fail !== undefined && typeof options.fail !== "function") {
     throw new TypeError("Worker option fail must be a function (job, error) => void");
+  }
+  if (options.reviver !== undefined && typeof options.reviver !== "function") {
+    throw new TypeError("Worker option reviver must be a function (key, value, context) => value");
   }
   if (!Array.isArray(options.queues) || options.queues.length === 0) {
     throw new TypeError("Worker needs at least one queue: queues: ['emails']");
