@@ -111,10 +111,7 @@ describe("the npm package", () => {
         `import { createPresqueClient, Worker } from "presque/sdk";
 const queue = process.argv[2];
 const client = createPresqueClient({ baseUrl: process.env.PRESQUE_URL });
-// A google.protobuf.Value in the generated client's plain-object form: {"to": "a@example.com"}.
-const to = { kind: { case: "stringValue", value: "a@example.com" } };
-const payload = { kind: { case: "structValue", value: { fields: { to } } } };
-const { id } = await client.queue.enqueue({ queue, payload });
+const { id } = await client.enqueue(queue, { to: "a@example.com", n: 12345678901234567890n });
 let worker;
 const worked = await new Promise((resolve, reject) => {
   worker = new Worker({
@@ -122,7 +119,7 @@ const worked = await new Promise((resolve, reject) => {
     queues: [queue],
     handleSignals: false,
     log: { info() {}, warn() {}, error: (message) => reject(new Error(message)) },
-    work: (job) => resolve({ id: job.id, payload: job.payload, attempt: job.attempt }),
+    work: (job) => resolve({ id: job.id, text: job.payloadText, attempt: job.attempt }),
   });
   worker.run().catch(reject);
   setTimeout(() => reject(new Error("no job in 15 s")), 15_000).unref();
@@ -140,7 +137,11 @@ console.log(JSON.stringify({ enqueued: id, worked }));
       const result = JSON.parse(stdout);
       expect(result).toEqual({
         enqueued: result.worked.id,
-        worked: { id: expect.any(String), payload: { to: "a@example.com" }, attempt: 1 },
+        worked: {
+          id: expect.any(String),
+          text: '{"to":"a@example.com","n":12345678901234567890}',
+          attempt: 1,
+        },
       });
       // Acked by the Worker: nothing left in the queue.
       const left = (await (await fetch(`${server.url}/status/${queue}`)).json()) as Record<string, unknown>;
@@ -154,13 +155,13 @@ console.log(JSON.stringify({ enqueued: id, worked }));
     await writeFile(
       join(project, "consumer.ts"),
       `import { loadConfig, type RunningPresque, silentLogger, startPresque } from "presque";
-import { createPresqueClient, type PresqueClient, Worker, type WorkerJob } from "presque/sdk";
+import { createPresqueClient, type EnqueueResult, type FullPresqueClient, Worker, type WorkerJob } from "presque/sdk";
 
 interface Mail {
   to: string;
 }
-const client: PresqueClient = createPresqueClient({ baseUrl: "http://localhost:5000" });
-export const reply: Promise<{ id: string }> = client.queue.enqueue({ queue: "mail", payload: { kind: { case: "stringValue", value: "x" } } });
+const client: FullPresqueClient = createPresqueClient({ baseUrl: "http://localhost:5000" });
+export const reply: Promise<EnqueueResult> = client.enqueue<Mail>("mail", { to: "a@example.com" }, { priority: 5 });
 export const worker = new Worker<Mail>({
   queues: ["mail"],
   work(job: WorkerJob<Mail>) {
@@ -176,7 +177,7 @@ export const running: Promise<RunningPresque> = startPresque(loadConfig({ env: {
       join(project, "wrong.ts"),
       `import { createPresqueClient } from "presque/sdk";
 const client = createPresqueClient({ baseUrl: "http://localhost:5000" });
-export const id: number = (await client.queue.enqueue({ queue: "mail", payload: { kind: { case: "stringValue", value: "x" } } })).id;
+export const id: number = (await client.enqueue<{ to: string }>("mail", { to: "a@example.com" })).id;
 `,
     );
     const tsconfig = (file: string) =>
