@@ -20,6 +20,9 @@ import (
 var baseURL string
 
 func TestMain(m *testing.M) {
+	if queue := os.Getenv("PRESQUE_TEST_AS_WORKER"); queue != "" {
+		os.Exit(workerProcess(os.Getenv("PRESQUE_URL"), queue))
+	}
 	if url := os.Getenv("PRESQUE_URL"); url != "" {
 		baseURL = url
 		os.Exit(m.Run())
