@@ -49,11 +49,11 @@ func startPresque() (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	var procs []*exec.Cmd
+	var procs []*process
 	stop := func() {
 		for i := len(procs) - 1; i >= 0; i-- {
-			_ = procs[i].Process.Signal(os.Interrupt)
-			_ = procs[i].Wait()
+			_ = procs[i].cmd.Process.Signal(os.Interrupt)
+			<-procs[i].exited
 		}
 		_ = os.RemoveAll(dir)
 	}
@@ -69,30 +69,36 @@ func startPresque() (string, func(), error) {
 	}
 	redis := exec.Command(redisPath, "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--dir", dir,
 		"--save", "", "--appendonly", "no")
-	if _, err := startAndWait(redis, regexp.MustCompile(`Ready to accept connections`)); err != nil {
+	redisProc, _, err := startAndWait(redis, regexp.MustCompile(`Ready to accept connections`))
+	if err != nil {
 		return fail(fmt.Errorf("redis-server: %w", err))
 	}
-	procs = append(procs, redis)
+	procs = append(procs, redisProc)
 
 	presque := exec.Command(filepath.Join(root, "node_modules", ".bin", "node"), filepath.Join(root, "bin", "presque.js"),
 		"serve", "--port", "0", "--data-dir", dir)
 	presque.Dir = dir
 	presque.Env = append(os.Environ(), fmt.Sprintf("REDIS_URL=redis://127.0.0.1:%d", port))
-	match, err := startAndWait(presque, regexp.MustCompile(`presque listening on (http://[0-9.:]+)`))
+	presqueProc, match, err := startAndWait(presque, regexp.MustCompile(`presque listening on (http://[0-9.:]+)`))
 	if err != nil {
 		return fail(fmt.Errorf("presque serve: %w", err))
 	}
-	procs = append(procs, presque)
+	procs = append(procs, presqueProc)
 	return match[1], stop, nil
 }
 
 // startAndWait starts cmd and waits (at most 30 s) for a line of its output matching re; the
 // rest of its output goes on to stderr when PRESQUE_TEST_LOG is set.
-func startAndWait(cmd *exec.Cmd, re *regexp.Regexp) ([]string, error) {
+type process struct {
+	cmd    *exec.Cmd
+	exited chan error // receives Wait's answer once
+}
+
+func startAndWait(cmd *exec.Cmd, re *regexp.Regexp) (*process, []string, error) {
 	r, w := io.Pipe()
 	cmd.Stdout, cmd.Stderr = w, w
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	found := make(chan []string, 1)
 	exited := make(chan error, 1)
@@ -118,12 +124,13 @@ func startAndWait(cmd *exec.Cmd, re *regexp.Regexp) ([]string, error) {
 	go func() { exited <- cmd.Wait(); _ = w.Close() }()
 	select {
 	case m := <-found:
-		return m, nil
+		return &process{cmd, exited}, m, nil
 	case err := <-exited:
-		return nil, fmt.Errorf("exited (%v) before it was ready", err)
+		return nil, nil, fmt.Errorf("exited (%v) before it was ready", err)
 	case <-time.After(30 * time.Second):
 		_ = cmd.Process.Kill()
-		return nil, fmt.Errorf("not ready after 30 s")
+		<-exited
+		return nil, nil, fmt.Errorf("not ready after 30 s")
 	}
 }
 
