@@ -10,7 +10,8 @@ import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 export function endAfterRequestBody(req: Http2ServerRequest, res: Http2ServerResponse): void {
   const end = res.end.bind(res) as (...args: unknown[]) => unknown;
   (res as unknown as { end: (...args: unknown[]) => unknown }).end = (...args) => {
-    if (req.readableEnded || req.destroyed) return end(...args);
+    // A 408 (limits.request_timeout_ms) is the answer to a body that is not coming: no wait.
+    if (req.readableEnded || req.destroyed || res.statusCode === 408) return end(...args);
     req.resume();
     let ended = false;
     const finish = () => {
