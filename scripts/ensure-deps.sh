@@ -8,7 +8,10 @@ cd "$(dirname "$0")/.."
 for_tests=false
 if [ "${1:-}" = "--for-tests" ]; then for_tests=true; fi
 
-if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A node_modules without its Node 24 (npm ci --omit=dev) is left so for npm start: bin/presque.js runs
+# on this machine's Node, or says what it needs. The tests need the devDependencies.
+if [ ! -e node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] ||
+  { $for_tests && [ ! -x node_modules/.bin/node ]; }; then
   echo "presque: installing npm packages (npm ci)" >&2
   npm ci --no-audit --no-fund >&2
 fi
@@ -34,4 +37,11 @@ if $for_tests && [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
     echo "presque: chromium is missing, so the dashboard browser tests will be skipped." >&2
     echo "         Install it with: sudo apt-get install chromium (or set CHROMIUM_PATH)" >&2
   fi
+fi
+
+# schemathesis (PyPI) for test/openapi-schemathesis.test.ts, in a venv under node_modules/.cache.
+if $for_tests && [ ! -x node_modules/.cache/schemathesis/bin/schemathesis ] && command -v python3 >/dev/null 2>&1; then
+  echo "presque: installing schemathesis 4.32.5 (pip, in node_modules/.cache/schemathesis)" >&2
+  python3 -m venv node_modules/.cache/schemathesis >&2
+  node_modules/.cache/schemathesis/bin/pip install -q 'schemathesis==4.32.5' >&2
 fi
