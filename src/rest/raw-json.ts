@@ -1,4 +1,5 @@
 import { defaultConfig } from "../config/config.ts";
+import { parseJsonText } from "../engine/model/json-text.ts";
 import { checkPayloadDepth } from "../engine/model/validate.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 
@@ -11,31 +12,7 @@ const defaultMaxDepth = defaultConfig.limits.maxPayloadDepth;
  * is refused before anything walks it: RPC clients could not decode it as a job.
  */
 export function parseJsonBody(body: string, maxDepth = defaultMaxDepth): unknown {
-  if (body.trim() === "") throw invalidArgument("body is empty: a job is any JSON value");
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch (error) {
-    throw invalidArgument(`body is not JSON: ${(error as Error).message}`);
-  }
-  checkPayloadDepth(body, maxDepth, "body");
-  // Cheap test first: only a large exponent or a very long literal can overflow a double.
-  if (/[eE][+-]?\d{3}|\d{300}/.test(body) && !allNumbersFinite(value)) {
-    throw invalidArgument("body has a number too large for a double: RPC consumers could not receive it");
-  }
-  return value;
-}
-
-/** Walks with a stack of its own, not recursion, so no value is too deep for it. */
-function allNumbersFinite(root: unknown): boolean {
-  const pending: unknown[] = [root];
-  while (pending.length > 0) {
-    const value = pending.pop();
-    if (typeof value === "number" && !Number.isFinite(value)) return false;
-    if (typeof value === "object" && value !== null)
-      for (const item of Object.values(value)) pending.push(item);
-  }
-  return true;
+  return parseJsonText(body, "body", maxDepth);
 }
 
 /** Strict UTF-8: a malformed byte is a 400, not a U+FFFD silently stored in the job. */

@@ -8,6 +8,7 @@ import {
 } from "@bufbuild/protobuf/wkt";
 import { type Job, JobSchema, JobState } from "../../gen/presque/v1/job_pb.ts";
 import type { JobView } from "../engine/model/job.ts";
+import { parseJsonText } from "../engine/model/json-text.ts";
 import { jsonDepthExceeds } from "../engine/model/validate.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 
@@ -94,30 +95,9 @@ export function jsonPayloadText(
   json: string,
   what: string,
 ): string {
-  if (json.trim() === "") throw invalidArgument(`${what} is empty: a job is any JSON value`);
-  checkDepth(json, what);
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (error) {
-    throw invalidArgument(`${what} is not JSON: ${(error as Error).message}`);
-  }
-  if (/[eE][+-]?\d{3}|\d{300}/.test(json) && !allNumbersFinite(value)) {
-    throw invalidArgument(`${what} has a number too large for a double: RPC consumers could not receive it`);
-  }
+  if (json.trim() !== "") checkDepth(json, what); // the configured limit, before anything walks it
+  parseJsonText(json, what, Number.POSITIVE_INFINITY);
   return json;
-}
-
-/** Walks with a stack of its own, not recursion, so no value is too deep for it. */
-function allNumbersFinite(root: unknown): boolean {
-  const pending: unknown[] = [root];
-  while (pending.length > 0) {
-    const value = pending.pop();
-    if (typeof value === "number" && !Number.isFinite(value)) return false;
-    if (typeof value === "object" && value !== null)
-      for (const item of Object.values(value)) pending.push(item);
-  }
-  return true;
 }
 
 /** The JSON text stored for an RPC payload Value. */
