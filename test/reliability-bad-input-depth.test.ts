@@ -1,14 +1,13 @@
-import { join } from "node:path";
 import { fromJson, type JsonValue, toJson } from "@bufbuild/protobuf";
 import { ValueSchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
-import * as protoLoader from "@grpc/proto-loader";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueueService } from "../gen/presque/v1/queue_service_pb.ts";
 import { ScheduleService } from "../gen/presque/v1/schedule_service_pb.ts";
 import { defaultConfig } from "../src/config/config.ts";
+import { grpcJsQueueService } from "./support/grpc-js-queue-service.ts";
 import { useTestServer } from "./support/presque-server.ts";
 
 /*
@@ -92,17 +91,10 @@ describe("RPC refuses the same with INVALID_ARGUMENT", () => {
 });
 
 describe("a payload exactly at the limit is delivered on every transport", () => {
-  const packageDefinition = protoLoader.loadSync(["presque/v1/queue_service.proto"], {
-    includeDirs: [join(import.meta.dirname, "..", "proto")],
-    defaults: true,
-    oneofs: true,
-  });
-  const { presque: pkg } = grpc.loadPackageDefinition(packageDefinition) as unknown as {
-    presque: { v1: { QueueService: grpc.ServiceClientConstructor } };
-  };
+  const QueueServiceClient = grpcJsQueueService();
   let grpcClient: grpc.Client | undefined;
   beforeAll(() => {
-    grpcClient = new pkg.v1.QueueService(
+    grpcClient = new QueueServiceClient(
       `127.0.0.1:${presque.server.port}`,
       grpc.credentials.createInsecure(),
     );

@@ -1,16 +1,15 @@
-import { join } from "node:path";
 import { create, toJson } from "@bufbuild/protobuf";
 import { ValueSchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
-import * as protoLoader from "@grpc/proto-loader";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeadLetterService } from "../gen/presque/v1/dead_letter_service_pb.ts";
 import { QueueService } from "../gen/presque/v1/queue_service_pb.ts";
 import { ScheduleService } from "../gen/presque/v1/schedule_service_pb.ts";
 import { defaultConfig } from "../src/config/config.ts";
 import { createPresqueClient } from "../src/sdk/client.ts";
+import { grpcJsQueueService } from "./support/grpc-js-queue-service.ts";
 import { startTestServer, type TestServer, useTestServer } from "./support/presque-server.ts";
 
 /*
@@ -22,17 +21,10 @@ import { startTestServer, type TestServer, useTestServer } from "./support/presq
 const presque = useTestServer();
 const lossy = '{"big": 12345678901234567890, "f": 1.10}';
 
-const packageDefinition = protoLoader.loadSync(["presque/v1/queue_service.proto"], {
-  includeDirs: [join(import.meta.dirname, "..", "proto")],
-  defaults: true,
-  oneofs: true,
-});
-const { presque: pkg } = grpc.loadPackageDefinition(packageDefinition) as unknown as {
-  presque: { v1: { QueueService: grpc.ServiceClientConstructor } };
-};
+const QueueServiceClient = grpcJsQueueService();
 let grpcClient: grpc.Client;
 beforeAll(() => {
-  grpcClient = new pkg.v1.QueueService(`127.0.0.1:${presque.server.port}`, grpc.credentials.createInsecure());
+  grpcClient = new QueueServiceClient(`127.0.0.1:${presque.server.port}`, grpc.credentials.createInsecure());
 });
 afterAll(() => grpcClient.close());
 
@@ -239,7 +231,7 @@ describe("a payload deeper than a Value can carry (limits.max_payload_depth rais
     );
     const { jobs } = await client.fetch({ queue, leaseSeconds: 30 });
     expect(jobs.map((job) => [job.id, job.payloadJson, job.payload])).toEqual([[id, text, undefined]]);
-    const grpcDeep = new pkg.v1.QueueService(
+    const grpcDeep = new QueueServiceClient(
       `127.0.0.1:${deepServer.port}`,
       grpc.credentials.createInsecure(),
     );
