@@ -1,3 +1,5 @@
+import type { ApiKeyEntry } from "../auth/api-key.ts";
+
 /**
  * Everything presque can be told, after YAML, environment and flags are merged. Durations are
  * milliseconds here, whatever unit their YAML key and variable name (`*_seconds`): load-config
@@ -32,6 +34,46 @@ export interface PresqueConfig {
   reaperIntervalMs: number;
   /** How long SIGTERM waits for requests in flight before closing them. */
   shutdownGraceMs: number;
+  auth: AuthConfig;
+  tls: TlsConfig;
+  http: HttpConfig;
+  cors: CorsConfig;
+}
+
+/** API keys (README "Security"). No key configured: auth is off, allowed on loopback only. */
+export interface AuthConfig {
+  /** Keys from the YAML file; only their hashes. */
+  keys: ApiKeyEntry[];
+  /** A YAML file holding more keys (`keys: [...]`), read at start and on SIGHUP. */
+  keysFile: string | undefined;
+  /** Serve /metrics without a key (for a scraper on a trusted network). */
+  metricsOpen: boolean;
+  /** Failed key checks from one address within the window before it gets 429s. */
+  maxFailures: number;
+  failureWindowMs: number;
+  /** Listen beyond loopback with no key configured (warned about at every start). */
+  insecureNoAuth: boolean;
+}
+
+/** HTTPS on the one port (PEM files, read at start and on SIGHUP). Both cert and key, or neither. */
+export interface TlsConfig {
+  cert: string | undefined;
+  key: string | undefined;
+  /** CA whose client certificates are accepted (mTLS); a certificate's CN names an API key. */
+  clientCa: string | undefined;
+}
+
+export interface HttpConfig {
+  /**
+   * Host names requests may be addressed to (besides localhost, 127.0.0.1, ::1 and the bound
+   * address): a request for any other Host is refused (DNS rebinding). `*` allows every name.
+   */
+  allowedHosts: string[];
+}
+
+export interface CorsConfig {
+  /** Origins whose pages may call presque (CORS); none by default. */
+  allowedOrigins: string[];
 }
 
 export interface RedisTarget {
@@ -39,8 +81,15 @@ export interface RedisTarget {
   url?: string;
   host?: string;
   port?: number;
+  /** Redis ACL user (with password). */
+  username?: string;
   password?: string;
   db?: number;
+  /** PEM CA for rediss:// (default: the system's CAs). */
+  tlsCa?: string;
+  /** PEM client certificate and key for a Redis that asks for one (tls-auth-clients). */
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /** Every limit is enforced the same way on REST and RPC, and answered with a clear 4xx. */
@@ -103,4 +152,15 @@ export const defaultConfig: PresqueConfig = {
   logRequests: true,
   reaperIntervalMs: 100,
   shutdownGraceMs: 10_000,
+  auth: {
+    keys: [],
+    keysFile: undefined,
+    metricsOpen: false,
+    maxFailures: 10,
+    failureWindowMs: 60_000,
+    insecureNoAuth: false,
+  },
+  tls: { cert: undefined, key: undefined, clientCa: undefined },
+  http: { allowedHosts: [] },
+  cors: { allowedOrigins: [] },
 };

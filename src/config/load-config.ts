@@ -30,6 +30,16 @@ import { showValue } from "./value-parsers.ts";
  *   idempotency_window_seconds: 86400  # PRESQUE_IDEMPOTENCY_WINDOW_SECONDS
  *   strict: false                # PRESQUE_STRICT, --strict
  *   log_requests: true           # PRESQUE_LOG_REQUESTS: one log line per request
+ *   auth:                        # README "Security"
+ *     keys: [{name: w, hash: "sha256:...", scopes: ["consume:billing.*"]}]
+ *     keys_file: keys.yaml       # PRESQUE_AUTH_KEYS_FILE; re-read on SIGHUP
+ *     metrics_open: false        # PRESQUE_METRICS_OPEN
+ *     max_failures: 10           # PRESQUE_AUTH_MAX_FAILURES, per address and window
+ *     failure_window_seconds: 60 # PRESQUE_AUTH_FAILURE_WINDOW_SECONDS
+ *     insecure_no_auth: false    # PRESQUE_INSECURE_NO_AUTH, --insecure-no-auth
+ *   tls: {cert: c.pem, key: k.pem, client_ca: ca.pem}  # PRESQUE_TLS_CERT, _KEY, _CLIENT_CA
+ *   http: {allowed_hosts: [queue.example.com]}         # PRESQUE_ALLOWED_HOSTS (a,b)
+ *   cors: {allowed_origins: [https://app.example.com]} # PRESQUE_CORS_ALLOWED_ORIGINS
  *
  * An empty environment variable counts as unset.
  */
@@ -56,6 +66,15 @@ export function loadConfig(options: LoadConfigOptions = {}): PresqueConfig {
         `limits.max_lease_seconds (${config.limits.maxLeaseMs / 1000})`,
     );
   }
+  const { tls } = config;
+  if ((tls.cert === undefined) !== (tls.key === undefined)) {
+    throw new ConfigError("tls.cert and tls.key go together: give both (PEM files) or neither");
+  }
+  if (tls.clientCa !== undefined && tls.cert === undefined) {
+    throw new ConfigError(
+      "tls.client_ca needs tls.cert and tls.key (client certificates are checked over TLS)",
+    );
+  }
   return config;
 }
 
@@ -63,7 +82,10 @@ const settingsByKey = new Map(settings.map((setting) => [setting.key, setting]))
 
 function applySetting(config: PresqueConfig, setting: Setting, raw: unknown, where: string): void {
   const value = setting.value.parse(raw);
-  if (value === undefined) throw new ConfigError(`${where} ${setting.value.expects}, got ${showValue(raw)}`);
+  if (value === undefined) {
+    const why = setting.value.explain?.(raw) ?? `${setting.value.expects}, got ${showValue(raw)}`;
+    throw new ConfigError(`${where} ${why}`);
+  }
   assign(config, setting.field, setting.seconds ? (value as number) * 1000 : value);
 }
 

@@ -1,10 +1,21 @@
-import type { Limits, PresqueConfig, RedisTarget } from "./config.ts";
+import type {
+  AuthConfig,
+  CorsConfig,
+  HttpConfig,
+  Limits,
+  PresqueConfig,
+  RedisTarget,
+  TlsConfig,
+} from "./config.ts";
 import {
+  apiKeys,
   boolean,
+  hostNames,
   keyPrefix,
   listenPort,
   nonEmptyString,
   nonNegativeInteger,
+  origins,
   positiveInteger,
   redisPort,
   redisUrl,
@@ -17,11 +28,20 @@ export interface ConfigFlags {
   host?: string;
   dataDir?: string;
   strict?: boolean;
+  insecureNoAuth?: boolean;
 }
 
-type TopLevelField = Exclude<keyof PresqueConfig, "limits" | "redis">;
+type Section = "limits" | "redis" | "auth" | "tls" | "http" | "cors";
+type TopLevelField = Exclude<keyof PresqueConfig, Section>;
 /** Where a setting lands in PresqueConfig: a top-level field, or `section.field`. */
-export type FieldPath = TopLevelField | `limits.${keyof Limits}` | `redis.${keyof RedisTarget}`;
+export type FieldPath =
+  | TopLevelField
+  | `limits.${keyof Limits}`
+  | `redis.${keyof RedisTarget}`
+  | `auth.${keyof AuthConfig}`
+  | `tls.${keyof TlsConfig}`
+  | `http.${keyof HttpConfig}`
+  | `cors.${keyof CorsConfig}`;
 
 export interface Setting {
   /** YAML key; a dot means a nested map (`limits.max_batch_size` is `limits: {max_batch_size: ...}`). */
@@ -46,8 +66,12 @@ export const settings: readonly Setting[] = [
   { key: "redis.url", env: "REDIS_URL", value: redisUrl, field: "redis.url" },
   { key: "redis.host", value: nonEmptyString, field: "redis.host" },
   { key: "redis.port", value: redisPort, field: "redis.port" },
+  { key: "redis.username", value: nonEmptyString, field: "redis.username" },
   { key: "redis.password", value: nonEmptyString, field: "redis.password" },
   { key: "redis.db", value: nonNegativeInteger, field: "redis.db" },
+  { key: "redis.tls_ca", value: nonEmptyString, field: "redis.tlsCa" },
+  { key: "redis.tls_cert", value: nonEmptyString, field: "redis.tlsCert" },
+  { key: "redis.tls_key", value: nonEmptyString, field: "redis.tlsKey" },
   {
     // Lands beside the target, not in it: setting it alone keeps the managed Redis.
     key: "redis.command_timeout_ms",
@@ -164,12 +188,45 @@ export const settings: readonly Setting[] = [
     value: nonNegativeInteger,
     field: "shutdownGraceMs",
   },
+  { key: "auth.keys", value: apiKeys, field: "auth.keys" },
+  { key: "auth.keys_file", env: "PRESQUE_AUTH_KEYS_FILE", value: nonEmptyString, field: "auth.keysFile" },
+  { key: "auth.metrics_open", env: "PRESQUE_METRICS_OPEN", value: boolean, field: "auth.metricsOpen" },
+  {
+    key: "auth.max_failures",
+    env: "PRESQUE_AUTH_MAX_FAILURES",
+    value: positiveInteger,
+    field: "auth.maxFailures",
+  },
+  {
+    key: "auth.failure_window_seconds",
+    env: "PRESQUE_AUTH_FAILURE_WINDOW_SECONDS",
+    value: positiveInteger,
+    field: "auth.failureWindowMs",
+    seconds: true,
+  },
+  {
+    key: "auth.insecure_no_auth",
+    env: "PRESQUE_INSECURE_NO_AUTH",
+    flag: "insecureNoAuth",
+    value: boolean,
+    field: "auth.insecureNoAuth",
+  },
+  { key: "tls.cert", env: "PRESQUE_TLS_CERT", value: nonEmptyString, field: "tls.cert" },
+  { key: "tls.key", env: "PRESQUE_TLS_KEY", value: nonEmptyString, field: "tls.key" },
+  { key: "tls.client_ca", env: "PRESQUE_TLS_CLIENT_CA", value: nonEmptyString, field: "tls.clientCa" },
+  { key: "http.allowed_hosts", env: "PRESQUE_ALLOWED_HOSTS", value: hostNames, field: "http.allowedHosts" },
+  {
+    key: "cors.allowed_origins",
+    env: "PRESQUE_CORS_ALLOWED_ORIGINS",
+    value: origins,
+    field: "cors.allowedOrigins",
+  },
 ];
 
 /** Writes a checked value into the config. Redis fields merge into the target, creating it if needed. */
 export function assign(config: PresqueConfig, field: FieldPath, value: unknown): void {
   const [section, name] = field.split(".") as [string, string | undefined];
   if (name === undefined) Object.assign(config, { [section]: value });
-  else if (section === "limits") Object.assign(config.limits, { [name]: value });
-  else config.redis = { ...config.redis, [name]: value };
+  else if (section === "redis") config.redis = { ...config.redis, [name]: value };
+  else Object.assign(config[section as Exclude<Section, "redis">], { [name]: value });
 }
