@@ -42,8 +42,12 @@ host: 127.0.0.1
 port: 8080
 redis:
   url: redis://cache:6380/2
+  username: presque
   password: hunter2
   db: 3
+  tls_ca: /etc/redis/ca.pem
+  tls_cert: /etc/redis/client.pem
+  tls_key: /etc/redis/client.key
   command_timeout_ms: 1500
 data_dir: /var/lib/presque
 prefix: "pq:staging"
@@ -65,11 +69,32 @@ shutdown_grace_ms: 0
 idempotency_window_seconds: 3600
 strict: true
 log_requests: false
+auth:
+  keys:
+    - name: billing-worker
+      hash: "sha256:${"ab".repeat(32)}"
+      scopes: ["consume:billing.*", "produce:mail"]
+  keys_file: /etc/presque/keys.yaml
+  metrics_open: true
+  max_failures: 3
+  failure_window_seconds: 30
+  insecure_no_auth: true
+tls: {cert: /etc/presque/cert.pem, key: /etc/presque/key.pem, client_ca: /etc/presque/ca.pem}
+http: {allowed_hosts: [queue.example.com]}
+cors: {allowed_origins: ["https://app.example.com"]}
 `);
     expect(loadConfig({ file, env: {} })).toEqual({
       host: "127.0.0.1",
       port: 8080,
-      redis: { url: "redis://cache:6380/2", password: "hunter2", db: 3 },
+      redis: {
+        url: "redis://cache:6380/2",
+        username: "presque",
+        password: "hunter2",
+        db: 3,
+        tlsCa: "/etc/redis/ca.pem",
+        tlsCert: "/etc/redis/client.pem",
+        tlsKey: "/etc/redis/client.key",
+      },
       redisCommandTimeoutMs: 1500,
       dataDir: "/var/lib/presque",
       prefix: "pq:staging",
@@ -92,7 +117,47 @@ log_requests: false
       idempotencyWindowMs: 3_600_000,
       strict: true,
       logRequests: false,
+      auth: {
+        keys: [
+          {
+            name: "billing-worker",
+            hash: `sha256:${"ab".repeat(32)}`,
+            scopes: ["consume:billing.*", "produce:mail"],
+          },
+        ],
+        keysFile: "/etc/presque/keys.yaml",
+        metricsOpen: true,
+        maxFailures: 3,
+        failureWindowMs: 30_000,
+        insecureNoAuth: true,
+      },
+      tls: { cert: "/etc/presque/cert.pem", key: "/etc/presque/key.pem", clientCa: "/etc/presque/ca.pem" },
+      http: { allowedHosts: ["queue.example.com"] },
+      cors: { allowedOrigins: ["https://app.example.com"] },
     });
+  });
+
+  it("explains a bad API key entry, a lone TLS file and a bad origin", () => {
+    const badScope = yamlFile(
+      'auth:\n  keys: [{name: w, hash: "sha256:' + "ab".repeat(32) + '", scopes: ["eat:x"]}]\n',
+    );
+    expect(configError(() => loadConfig({ file: badScope, env: {} }))).toBe(
+      `${badScope}: auth.keys entry 1: scope "eat:x": unknown verb "eat" (known: produce, consume, read, admin, *)`,
+    );
+    const badHash = yamlFile("auth:\n  keys: [{name: w, hash: secret, scopes: ['*']}]\n");
+    expect(configError(() => loadConfig({ file: badHash, env: {} }))).toMatch(
+      /auth.keys entry 1: hash must be "sha256:" and 64 hex digits/,
+    );
+    expect(configError(() => loadConfig({ env: { PRESQUE_TLS_CERT: "/c.pem" } }))).toMatch(
+      /tls.cert and tls.key go together/,
+    );
+    expect(
+      configError(() => loadConfig({ env: { PRESQUE_CORS_ALLOWED_ORIGINS: "https://a.example/x" } })),
+    ).toMatch(/PRESQUE_CORS_ALLOWED_ORIGINS must be a list of origins/);
+    expect(loadConfig({ env: { PRESQUE_ALLOWED_HOSTS: "a.example, b.example" } }).http.allowedHosts).toEqual([
+      "a.example",
+      "b.example",
+    ]);
   });
 
   it("keeps defaults for keys the file leaves out, and accepts an empty file", () => {

@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { open } from "../src/auth/access.ts";
+import { everything } from "../src/auth/grant.ts";
+import type { RequestGate } from "../src/auth/request-gate.ts";
+import { silentLogger } from "../src/log.ts";
 import { createRestRouter, type RestRoute, route } from "../src/rest/router.ts";
 import { curl, json } from "./support/curl.ts";
 import { useTestServer } from "./support/presque-server.ts";
@@ -13,12 +17,17 @@ const samplePath = (pattern: string) =>
     .replace(/:\w+/g, "x")
     .replace("*", "app.js");
 
+const openGate: RequestGate = { authOn: false, admit: () => everything };
+const routerDeps = { gate: openGate, log: silentLogger, onUnexpected: () => {} };
+
 describe("the REST route table", () => {
   it("matches the same route whatever the order of the table", () => {
     const noop = () => {};
-    const table = presque.server.routes.map((r) => route(r.method as RestRoute["method"], r.path, noop));
-    const forward = createRestRouter(table, noop);
-    const backward = createRestRouter([...table].reverse(), noop);
+    const table = presque.server.routes.map((r) =>
+      route(r.method as RestRoute["method"], r.path, open, noop),
+    );
+    const forward = createRestRouter(table, routerDeps);
+    const backward = createRestRouter([...table].reverse(), routerDeps);
     for (const { path } of table) {
       expect(backward.patternOf(samplePath(path))).toBe(forward.patternOf(samplePath(path)));
       expect(forward.patternOf(samplePath(path))).toBe(path);
@@ -31,7 +40,10 @@ describe("the REST route table", () => {
   it("refuses a pattern given twice instead of silently keeping one", () => {
     const noop = () => {};
     expect(() =>
-      createRestRouter([route("GET", "/q/:queue", noop), route("GET", "/q/:queue", noop)], noop),
+      createRestRouter(
+        [route("GET", "/q/:queue", open, noop), route("GET", "/q/:queue", open, noop)],
+        routerDeps,
+      ),
     ).toThrow();
   });
 

@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import type { Access } from "../auth/access.ts";
 import type { PresqueConfig } from "../config/config.ts";
 import { openEngine } from "../engine/open-engine.ts";
 import { createRedisClient, type RedisConnection } from "../engine/store/redis-connection.ts";
@@ -9,6 +10,7 @@ import { createMonitoring } from "../metrics/monitoring.ts";
 import { startManagedRedis } from "../redis/managed-redis.ts";
 import { buildHandler } from "../server/build-handler.ts";
 import { createOnePortServer } from "../server/one-port.ts";
+import { openSecurity } from "./open-security.ts";
 
 export interface RunningPresque {
   /** The port actually listened on (useful with port 0). */
@@ -16,13 +18,17 @@ export interface RunningPresque {
   /** Where jobs live, for the start-up line. */
   redisDescription: string;
   /** The REST route table (method, pattern, query parameters), for tests and documents made from it. */
-  routes: readonly { method: string; path: string; query: readonly string[] }[];
+  routes: readonly { method: string; path: string; query: readonly string[]; access: Access }[];
+  /** SIGHUP: takes the API keys of a freshly loaded config; on an error the old ones stay. */
+  reload(config: PresqueConfig): Promise<void>;
   /** Graceful stop: no new connections, requests in flight finish, then Redis is closed. */
   stop(): Promise<void>;
 }
 
 /** Starts presque as configured: Redis (configured or managed), engine, server on one port. */
 export async function startPresque(config: PresqueConfig, log: Logger): Promise<RunningPresque> {
+  // First: a presque that would listen unprotected stops before it starts anything.
+  const security = openSecurity(config, log);
   const managed = config.redis
     ? undefined
     : await startManagedRedis({
@@ -57,6 +63,9 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
       logRequests: config.logRequests,
       shutdownSignal: shutdown.signal,
       monitoring: createMonitoring(opened),
+      gate: security.gate,
+      origins: security.origins,
+      metricsOpen: config.auth.metricsOpen,
     });
     const server = createOnePortServer(built.handle, config.limits);
     const port = await server.listen(config.port, config.host).catch(async (error: unknown) => {
@@ -68,7 +77,15 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
     return {
       port,
       redisDescription: managed ? managed.describe : describeTarget(config),
-      routes: built.routes.map(({ method, path, query }) => ({ method, path, query: query ?? [] })),
+      routes: built.routes.map(({ method, path, query, access }) => ({
+        method,
+        path,
+        query: query ?? [],
+        access,
+      })),
+      async reload(next) {
+        security.reloadKeys(next);
+      },
       async stop() {
         shutdown.abort(new ConnectError("server is shutting down", Code.Unavailable));
         await server.close(config.shutdownGraceMs);

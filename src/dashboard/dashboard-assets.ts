@@ -1,5 +1,6 @@
 import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { open } from "../auth/access.ts";
 import { type RestRoute, route } from "../rest/router.ts";
 
 const publicDir = new URL("./public/", import.meta.url);
@@ -28,7 +29,7 @@ export function dashboardAssetsRoutes(): RestRoute[] {
   const assets = assetTable();
   const cache = new Map<string, Buffer>();
   return [
-    route("GET", "/dashboard/*", async ({ res, params }) => {
+    route("GET", "/dashboard/*", open, async ({ res, params }) => {
       const name = params[0] as string;
       const file = assets.get(name);
       if (file === undefined) {

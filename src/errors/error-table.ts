@@ -35,6 +35,14 @@ export function wireError(kind: ErrorKind): WireError {
       return { code: Code.FailedPrecondition, httpStatus: 409 };
     case "unavailable": // Redis is unreachable: retry later
       return { code: Code.Unavailable, httpStatus: 503 };
+    case "unauthenticated": // no API key, or one presque does not know
+      return { code: Code.Unauthenticated, httpStatus: 401 };
+    case "permission_denied": // the key lacks the scope, or the request came from another site
+      return { code: Code.PermissionDenied, httpStatus: 403 };
+    case "too_many_auth_failures": // this address guessed wrong too often: wait out the window
+      return { code: Code.ResourceExhausted, httpStatus: 429 };
+    case "unsupported_media_type": // a content type a cross-site form can send, refused with auth on
+      return { code: Code.InvalidArgument, httpStatus: 415 };
     case "internal":
       return { code: Code.Internal, httpStatus: 500 };
   }

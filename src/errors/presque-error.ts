@@ -12,16 +12,23 @@ export type ErrorKind =
   | "queue_stopped"
   | "not_delayed"
   | "unavailable"
+  | "unauthenticated"
+  | "permission_denied"
+  | "too_many_auth_failures"
+  | "unsupported_media_type"
   | "internal";
 
 /** An error presque expects and explains; anything else is a bug and becomes "internal". */
 export class PresqueError extends Error {
   readonly kind: ErrorKind;
+  /** When the client may try again (REST: Retry-After), if presque knows. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(kind: ErrorKind, message: string) {
+  constructor(kind: ErrorKind, message: string, retryAfterSeconds?: number) {
     super(message);
     this.name = "PresqueError";
     this.kind = kind;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

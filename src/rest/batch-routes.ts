@@ -1,3 +1,4 @@
+import { onQueue } from "../auth/access.ts";
 import { PresqueError } from "../errors/presque-error.ts";
 import { enqueueParamNames, enqueueParams } from "./enqueue-params.ts";
 import { readBody, sendEmpty, sendError, sendJson, sendText } from "./http-io.ts";
@@ -12,16 +13,23 @@ const defaultBatchSize = 10; // presque's default
 export function batchRoutes(deps: RestDeps): RestRoute[] {
   const { engine } = deps;
   return [
-    route("POST", "/qb/:queue", { query: enqueueParamNames }, async ({ req, res, params, query }) => {
-      const queue = engine.validate.queueName(params[0] as string);
-      const jobs = rawJobsOfBatch(await readBody(req, deps.maxBodyBytes), deps.maxPayloadDepth);
-      const result = await engine.jobs.enqueue(queue, jobs, enqueueParams(req, query));
-      const replay: Record<string, string> = result.duplicate ? { "idempotent-replayed": "true" } : {};
-      sendJson(res, result.duplicate ? 200 : 201, { queue, ids: result.ids }, replay);
-    }),
+    route(
+      "POST",
+      "/qb/:queue",
+      onQueue("produce"),
+      { query: enqueueParamNames },
+      async ({ req, res, params, query }) => {
+        const queue = engine.validate.queueName(params[0] as string);
+        const jobs = rawJobsOfBatch(await readBody(req, deps.maxBodyBytes), deps.maxPayloadDepth);
+        const result = await engine.jobs.enqueue(queue, jobs, enqueueParams(req, query));
+        const replay: Record<string, string> = result.duplicate ? { "idempotent-replayed": "true" } : {};
+        sendJson(res, result.duplicate ? 200 : 201, { queue, ids: result.ids }, replay);
+      },
+    ),
     route(
       "GET",
       "/qb/:queue",
+      onQueue("consume"),
       { takesJobs: true, query: ["batch_size", "lease", "wait"] },
       async ({ res, params, query }) => {
         const queue = params[0] as string;

@@ -1,3 +1,4 @@
+import { onQueue } from "../auth/access.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 import { readBody, sendJson } from "./http-io.ts";
 import { parseJsonBody } from "./raw-json.ts";
@@ -15,11 +16,11 @@ export function controlRoutes(deps: RestDeps): RestRoute[] {
     stopped,
   });
   return [
-    route("GET", "/control/:queue", async ({ res, params }) => {
+    route("GET", "/control/:queue", onQueue("read"), async ({ res, params }) => {
       const info = await engine.queues.queueInfo(params[0] as string);
       sendJson(res, 200, answer(info.queue, info.stopped));
     }),
-    route("POST", "/control/:queue", async ({ req, res, params }) => {
+    route("POST", "/control/:queue", onQueue("admin"), async ({ req, res, params }) => {
       const queue = engine.validate.queueName(params[0] as string);
       const body = parseJsonBody(await readBody(req, deps.maxBodyBytes)) as { status?: unknown };
       const status = typeof body === "object" && body !== null ? body.status : undefined;
@@ -29,16 +30,16 @@ export function controlRoutes(deps: RestDeps): RestRoute[] {
       await engine.queues.setStopped(queue, status === "stop");
       sendJson(res, 200, { ...answer(queue, status === "stop"), response: "updated" });
     }),
-    route("DELETE", "/control/:queue", async ({ res, params }) => {
+    route("DELETE", "/control/:queue", onQueue("admin"), async ({ res, params }) => {
       const queue = params[0] as string;
       await engine.queues.deleteQueue(queue);
       sendJson(res, 200, { queue, deleted: true });
     }),
-    route("GET", "/control/:queue/settings", async ({ res, params }) => {
+    route("GET", "/control/:queue/settings", onQueue("read"), async ({ res, params }) => {
       const queue = params[0] as string;
       sendJson(res, 200, { queue, settings: settingsJson(await engine.queues.getSettings(queue)) });
     }),
-    route("POST", "/control/:queue/settings", async ({ req, res, params }) => {
+    route("POST", "/control/:queue/settings", onQueue("admin"), async ({ req, res, params }) => {
       const queue = params[0] as string;
       const body = parseJsonBody(await readBody(req, deps.maxBodyBytes));
       if (typeof body !== "object" || body === null || Array.isArray(body)) {

@@ -1,3 +1,4 @@
+import { onQueue } from "../auth/access.ts";
 import type { RedriveOptions } from "../engine/ops/dead-letters.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 import { readBody, sendJson, sendText } from "./http-io.ts";
@@ -31,20 +32,28 @@ export function deadLetterRoutes(deps: RestDeps): RestRoute[] {
   };
 
   return [
-    route("GET", "/dead/:queue", { query: ["cursor", "limit"] }, async ({ res, params, query }) => {
-      const page = await engine.dead.listDead(params[0] as string, {
-        cursor: query.get("cursor") ?? undefined,
-        limit: numberParam(query, "limit"),
-      });
-      const next = page.nextCursor === undefined ? "" : `,"next_cursor":${JSON.stringify(page.nextCursor)}`;
-      sendText(res, 200, `{"jobs":[${page.jobs.map(jobEnvelopeJson).join(",")}]${next}}`);
-    }),
-    route("POST", "/dead/:queue/redrive", async ({ req, res, params }) => {
+    route(
+      "GET",
+      "/dead/:queue",
+      onQueue("read"),
+      { query: ["cursor", "limit"] },
+      async ({ res, params, query }) => {
+        const page = await engine.dead.listDead(params[0] as string, {
+          cursor: query.get("cursor") ?? undefined,
+          limit: numberParam(query, "limit"),
+        });
+        const next = page.nextCursor === undefined ? "" : `,"next_cursor":${JSON.stringify(page.nextCursor)}`;
+        sendText(res, 200, `{"jobs":[${page.jobs.map(jobEnvelopeJson).join(",")}]${next}}`);
+      },
+    ),
+    route("POST", "/dead/:queue/redrive", onQueue("admin"), async ({ req, res, params, grant }) => {
       const queue = params[0] as string;
-      const redriven = await engine.dead.redrive(queue, await readOptions(req));
+      const options = await readOptions(req);
+      if (options.to !== undefined) grant.require("admin", options.to);
+      const redriven = await engine.dead.redrive(queue, options);
       sendJson(res, 200, { queue, redriven });
     }),
-    route("DELETE", "/dead/:queue", async ({ req, res, params }) => {
+    route("DELETE", "/dead/:queue", onQueue("admin"), async ({ req, res, params }) => {
       const queue = params[0] as string;
       // Deleting takes ids or nothing (all): a filter here would be easy to misread as "only these".
       const { ids, errorContains, to } = await readOptions(req);

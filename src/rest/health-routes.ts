@@ -1,3 +1,4 @@
+import { open } from "../auth/access.ts";
 import type { Monitoring } from "../metrics/monitoring.ts";
 import { sendJson } from "./http-io.ts";
 import { type RestRoute, route } from "./router.ts";
@@ -9,8 +10,8 @@ import { type RestRoute, route } from "./router.ts";
  */
 export function healthRoutes({ readiness }: Pick<Monitoring, "readiness">): RestRoute[] {
   return [
-    route("GET", "/healthz", ({ res }) => sendJson(res, 200, { status: "ok" })),
-    route("GET", "/readyz", async ({ res }) => {
+    route("GET", "/healthz", open, ({ res }) => sendJson(res, 200, { status: "ok" })),
+    route("GET", "/readyz", open, async ({ res }) => {
       const report = await readiness();
       sendJson(res, report.ready ? 200 : 503, {
         status: report.ready ? "ready" : "not_ready",

@@ -1,3 +1,4 @@
+import { onQueue } from "../auth/access.ts";
 import type { MinutePoint } from "../engine/views/queue-history.ts";
 import type { Monitoring } from "../metrics/monitoring.ts";
 import { sendJson } from "./http-io.ts";
@@ -18,10 +19,16 @@ const pointJson = (point: MinutePoint) => ({
 /** GET /stats/:queue/history?minutes=N: per-minute counts and sampled depths, oldest first. */
 export function historyRoutes({ stats }: Pick<Monitoring, "stats">): RestRoute[] {
   return [
-    route("GET", "/stats/:queue/history", { query: ["minutes"] }, async ({ res, params, query }) => {
-      const queue = params[0] as string;
-      const points = await stats.history(queue, numberParam(query, "minutes"));
-      sendJson(res, 200, { queue, minutes: points.map(pointJson) });
-    }),
+    route(
+      "GET",
+      "/stats/:queue/history",
+      onQueue("read"),
+      { query: ["minutes"] },
+      async ({ res, params, query }) => {
+        const queue = params[0] as string;
+        const points = await stats.history(queue, numberParam(query, "minutes"));
+        sendJson(res, 200, { queue, minutes: points.map(pointJson) });
+      },
+    ),
   ];
 }

@@ -67,7 +67,13 @@ export function sendError(res: Response, error: unknown, headers: Headers = {}):
     return;
   }
   // 503 is "not now" (Redis unreachable or too slow): tell clients when to try again.
-  const retry: Headers = wire.httpStatus === 503 ? { "retry-after": retryAfterSeconds } : {};
+  const retry: Headers =
+    presque.retryAfterSeconds !== undefined
+      ? { "retry-after": presque.retryAfterSeconds }
+      : wire.httpStatus === 503
+        ? { "retry-after": retryAfterSeconds }
+        : {};
+  if (wire.httpStatus === 401) retry["www-authenticate"] = 'Bearer realm="presque"';
   sendJson(
     res,
     wire.httpStatus,

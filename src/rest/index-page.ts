@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { open } from "../auth/access.ts";
 import { contentSecurityPolicy } from "../dashboard/content-security-policy.ts";
 import { type RestRoute, route } from "./router.ts";
 
@@ -7,7 +8,7 @@ const page = readFileSync(new URL("../dashboard/public/index.html", import.meta.
 /** GET /: the live dashboard (src/dashboard/public), under a strict Content-Security-Policy. */
 export function indexPageRoutes(): RestRoute[] {
   return [
-    route("GET", "/", ({ res }) => {
+    route("GET", "/", open, ({ res }) => {
       res.writeHead(200, {
         "content-type": "text/html; charset=utf-8",
         "content-length": Buffer.byteLength(page),

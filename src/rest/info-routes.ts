@@ -1,3 +1,5 @@
+import { onQueue, onSomeQueue } from "../auth/access.ts";
+import type { Grant } from "../auth/grant.ts";
 import type { QueueInfo } from "../engine/model/job.ts";
 import { maxBrowseLimit } from "../engine/views/job-browser.ts";
 import type { Monitoring } from "../metrics/monitoring.ts";
@@ -47,31 +49,40 @@ export function infoRoutes({
     return payloads;
   };
 
-  const allInfo = async () =>
-    Promise.all((await engine.queues.listQueues()).map((name) => engine.queues.queueInfo(name)));
+  // Only the queues the key may read: the others are not even named.
+  const readable = async (grant: Grant) =>
+    (await engine.queues.listQueues()).filter((name) => grant.can("read", name));
+  const allInfo = async (grant: Grant) =>
+    Promise.all((await readable(grant)).map((name) => engine.queues.queueInfo(name)));
   return [
-    route("GET", "/j/:queue", async ({ res, params }) => {
+    route("GET", "/j/:queue", onQueue("read"), async ({ res, params }) => {
       sendJson(res, 200, queueInfoJson(await engine.queues.queueInfo(params[0] as string)));
     }),
-    route("GET", "/status", async ({ res }) => {
-      const queues = await engine.queues.listQueues();
+    route("GET", "/status", onSomeQueue("read"), async ({ res, grant }) => {
+      const queues = await readable(grant);
       sendJson(res, 200, { queues, size: queues.length });
     }),
-    route("GET", "/status/:queue", { query: ["with_desc"] }, async ({ res, params, query }) => {
-      const info = await engine.queues.queueInfo(params[0] as string);
-      // Perl truth, as in 2010: absent, "" and "0" are off.
-      const withDesc = !["", "0"].includes(query.get("with_desc") ?? "");
-      if (!withDesc) return sendJson(res, 200, { queue: info.queue, size: info.ready });
-      const jobs = await readyPayloads(info.queue);
-      // Payloads are spliced in as stored, as GET /qb/ writes them.
-      sendText(
-        res,
-        200,
-        `{"queue":${JSON.stringify(info.queue)},"size":${info.ready},"jobs":[${jobs.join(",")}]}`,
-      );
-    }),
-    route("GET", "/stats", async ({ res }) => {
-      sendJson(res, 200, { queues: (await allInfo()).map(queueInfoJson) });
+    route(
+      "GET",
+      "/status/:queue",
+      onQueue("read"),
+      { query: ["with_desc"] },
+      async ({ res, params, query }) => {
+        const info = await engine.queues.queueInfo(params[0] as string);
+        // Perl truth, as in 2010: absent, "" and "0" are off.
+        const withDesc = !["", "0"].includes(query.get("with_desc") ?? "");
+        if (!withDesc) return sendJson(res, 200, { queue: info.queue, size: info.ready });
+        const jobs = await readyPayloads(info.queue);
+        // Payloads are spliced in as stored, as GET /qb/ writes them.
+        sendText(
+          res,
+          200,
+          `{"queue":${JSON.stringify(info.queue)},"size":${info.ready},"jobs":[${jobs.join(",")}]}`,
+        );
+      },
+    ),
+    route("GET", "/stats", onSomeQueue("read"), async ({ res, grant }) => {
+      sendJson(res, 200, { queues: (await allInfo(grant)).map(queueInfoJson) });
     }),
   ];
 }

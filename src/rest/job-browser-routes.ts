@@ -1,3 +1,4 @@
+import { onQueue } from "../auth/access.ts";
 import type { BrowsableState } from "../engine/views/job-browser.ts";
 import type { Monitoring } from "../metrics/monitoring.ts";
 import { sendText } from "./http-io.ts";
@@ -15,6 +16,7 @@ export function jobBrowserRoutes({ jobs }: Pick<Monitoring, "jobs">): RestRoute[
     route(
       "GET",
       "/q/:queue/jobs",
+      onQueue("read"),
       { query: ["state", "cursor", "limit"] },
       async ({ res, params, query }) => {
         const page = await jobs.list(params[0] as string, (query.get("state") ?? "ready") as BrowsableState, {

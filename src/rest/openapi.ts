@@ -6,6 +6,7 @@ import { DeadLetterService } from "../../gen/presque/v1/dead_letter_service_pb.t
 import { QueueService } from "../../gen/presque/v1/queue_service_pb.ts";
 import { ScheduleService } from "../../gen/presque/v1/schedule_service_pb.ts";
 import { StatsService } from "../../gen/presque/v1/stats_service_pb.ts";
+import { anyKey } from "../auth/access.ts";
 import { sendText } from "./http-io.ts";
 import { adminOperationDocs } from "./openapi-admin-ops.ts";
 import { jobOperationDocs } from "./openapi-job-ops.ts";
@@ -162,7 +163,7 @@ export function buildOpenApi(routes: readonly Pick<RestRoute, "method" | "path" 
 export function openApiRoutes(table: () => readonly RestRoute[]): RestRoute[] {
   let document: string | undefined;
   return [
-    route("GET", "/openapi.json", ({ res }) => {
+    route("GET", "/openapi.json", anyKey, ({ res }) => {
       document ??= JSON.stringify(buildOpenApi(table()));
       sendText(res, 200, document, { "cache-control": "no-cache" });
     }),

@@ -1,3 +1,4 @@
+import { onQueue } from "../auth/access.ts";
 import { PresqueError } from "../errors/presque-error.ts";
 import { enqueueParamNames, enqueueParams } from "./enqueue-params.ts";
 import { readBody, sendEmpty, sendError, sendJson, sendText } from "./http-io.ts";
@@ -25,11 +26,12 @@ export function queueRoutes(deps: RestDeps): RestRoute[] {
     };
 
   return [
-    route("POST", "/q/:queue", { query: enqueueParamNames }, enqueue(false)),
-    route("PUT", "/q/:queue", { query: enqueueParamNames }, enqueue(true)),
+    route("POST", "/q/:queue", onQueue("produce"), { query: enqueueParamNames }, enqueue(false)),
+    route("PUT", "/q/:queue", onQueue("produce"), { query: enqueueParamNames }, enqueue(true)),
     route(
       "GET",
       "/q/:queue",
+      onQueue("consume"),
       { takesJobs: true, query: ["lease", "wait"] },
       async ({ res, params, query }) => {
         const queue = params[0] as string;
@@ -48,20 +50,27 @@ export function queueRoutes(deps: RestDeps): RestRoute[] {
         sendEmpty(res, 204);
       },
     ),
-    route("DELETE", "/q/:queue", async ({ res, params }) => {
+    route("DELETE", "/q/:queue", onQueue("admin"), async ({ res, params }) => {
       const queue = params[0] as string;
       sendJson(res, 200, { queue, purged: await engine.queues.purge(queue) });
     }),
-    route("GET", "/q/:queue/:id", async ({ res, params }) => {
+    route("GET", "/q/:queue/:id", onQueue("read"), async ({ res, params }) => {
       sendText(res, 200, jobEnvelopeJson(await engine.jobs.getJob(params[0] as string, params[1] as string)));
     }),
-    route("DELETE", "/q/:queue/:id", { query: ["token"] }, async ({ req, res, params, query }) => {
-      await engine.jobs.ack(params[0] as string, params[1] as string, leaseTokenOf(req, query));
-      sendEmpty(res, 204);
-    }),
+    route(
+      "DELETE",
+      "/q/:queue/:id",
+      onQueue("consume"),
+      { query: ["token"] },
+      async ({ req, res, params, query }) => {
+        await engine.jobs.ack(params[0] as string, params[1] as string, leaseTokenOf(req, query));
+        sendEmpty(res, 204);
+      },
+    ),
     route(
       "POST",
       "/q/:queue/:id/nack",
+      onQueue("consume"),
       { query: ["token", "delay"] },
       async ({ req, res, params, query }) => {
         const body = await readBody(req, deps.maxBodyBytes);
@@ -93,13 +102,14 @@ export function queueRoutes(deps: RestDeps): RestRoute[] {
         );
       },
     ),
-    route("POST", "/q/:queue/:id/promote", async ({ res, params }) => {
+    route("POST", "/q/:queue/:id/promote", onQueue("admin"), async ({ res, params }) => {
       await engine.jobs.promote(params[0] as string, params[1] as string);
       sendText(res, 200, jobEnvelopeJson(await engine.jobs.getJob(params[0] as string, params[1] as string)));
     }),
     route(
       "POST",
       "/q/:queue/:id/extend",
+      onQueue("consume"),
       { query: ["token", "lease"] },
       async ({ req, res, params, query }) => {
         const leaseMs = secondsParamMs(query, "lease") ?? "default";

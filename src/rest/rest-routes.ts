@@ -20,7 +20,9 @@ import { workerRoutes } from "./worker-routes.ts";
  * Every REST route presque serves, in one table (what is served; server/ decides how). Order
  * does not matter: the router matches static segments before parameters.
  */
-export function restRoutes(deps: ConsumerRestDeps & { monitoring: Monitoring }): RestRoute[] {
+export function restRoutes(
+  deps: ConsumerRestDeps & { monitoring: Monitoring; metricsOpen: boolean },
+): RestRoute[] {
   const { monitoring } = deps;
   const table: RestRoute[] = [
     ...queueRoutes(deps),
@@ -33,7 +35,7 @@ export function restRoutes(deps: ConsumerRestDeps & { monitoring: Monitoring }):
     ...workerRoutes(deps),
     ...jobBrowserRoutes(monitoring),
     ...historyRoutes(monitoring),
-    ...metricsRoutes(monitoring),
+    ...metricsRoutes(monitoring, deps.metricsOpen),
     ...healthRoutes(monitoring),
     ...indexPageRoutes(),
     ...dashboardAssetsRoutes(),

@@ -1,6 +1,12 @@
 import FindMyWay, { type HTTPVersion, type Instance } from "find-my-way";
+import type { Access } from "../auth/access.ts";
+import { isAudited, writeAuditLine } from "../auth/audit-log.ts";
+import type { Grant } from "../auth/grant.ts";
+import { requestFacts } from "../auth/request-facts.ts";
+import type { RequestGate } from "../auth/request-gate.ts";
 import { isClientAbort, logSeverity } from "../errors/log-severity.ts";
 import { PresqueError } from "../errors/presque-error.ts";
+import type { Logger } from "../log.ts";
 import { type Request, type Response, sendError } from "./http-io.ts";
 import { onlyParams } from "./query-params.ts";
 
@@ -10,6 +16,8 @@ export interface RestContext {
   /** The path parameters of the route pattern, URL-decoded, in the pattern's order. */
   params: string[];
   query: URLSearchParams;
+  /** What the request's key may do; cross-queue routes show only the queues it may see. */
+  grant: Grant;
 }
 
 export type RestHandler = (ctx: RestContext) => Promise<void> | void;
@@ -20,6 +28,8 @@ export interface RestRoute {
   method: Method;
   /** find-my-way pattern (`/q/:queue/:id`, `/dashboard/*`); also the `route` label of metrics. */
   path: string;
+  /** Who may use it; checked before the handler runs (src/auth/). */
+  access: Access;
   /** The query parameters it takes; any other is a 400 (a typo must not pass unnoticed). */
   query?: readonly string[];
   /** A GET that takes jobs: HEAD must not run it (presque 2010 mapped HEAD to GET and lost jobs). */
@@ -41,10 +51,14 @@ const methods: readonly Method[] = ["GET", "POST", "PUT", "DELETE"];
  * segment (`/q/:queue/stream`) always wins over a parameter (`/q/:queue/:id`), and a pattern
  * given twice is an error at start-up instead of a silent override.
  */
-export function createRestRouter(
-  routes: readonly RestRoute[],
-  onUnexpected: (error: unknown, req: Request) => void,
-): RestRouter {
+export interface RestRouterDeps {
+  gate: RequestGate;
+  log: Logger;
+  onUnexpected: (error: unknown, req: Request) => void;
+}
+
+export function createRestRouter(routes: readonly RestRoute[], deps: RestRouterDeps): RestRouter {
+  const { gate, onUnexpected } = deps;
   const tree: Instance<HTTPVersion.V1> = FindMyWay({ ignoreTrailingSlash: true });
   for (const route of routes) tree.on(route.method, route.path, () => undefined, route);
 
@@ -62,8 +76,24 @@ export function createRestRouter(
     const method = req.method === "HEAD" ? "GET" : (req.method as Method);
     const found = methods.includes(method) ? find(method, url.pathname) : undefined;
     if (found && !(req.method === "HEAD" && found.route.takesJobs)) {
-      onlyParams(url.searchParams, found.route.query ?? []);
-      await found.route.handler({ req, res, params: found.params, query: url.searchParams });
+      const { route, params } = found;
+      // Queue routes name their queue first (`/q/:queue/...`).
+      const queues = route.access.kind === "queue" ? params.slice(0, 1) : [];
+      const facts = requestFacts(req);
+      const grant = gate.admit(facts, route.access, queues);
+      if (isAudited(route.access)) {
+        res.once("close", () =>
+          writeAuditLine(deps.log, {
+            key: grant.keyName,
+            action: `${route.method} ${route.path}`,
+            queues,
+            outcome: (res as unknown as { statusCode: number }).statusCode,
+            remoteAddress: facts.remoteAddress,
+          }),
+        );
+      }
+      onlyParams(url.searchParams, route.query ?? []);
+      await route.handler({ req, res, params, query: url.searchParams, grant });
       return;
     }
     // In the table's order, so the Allow header reads the way the routes are listed.
@@ -113,21 +143,27 @@ function checkEncoding(pathname: string): void {
   }
 }
 
-/** A row of the route table: `route(method, path, handler)` or `route(method, path, options, handler)`. */
-export function route(method: Method, path: string, handler: RestHandler): RestRoute;
+/**
+ * A row of the route table: `route(method, path, access, handler)` or
+ * `route(method, path, access, options, handler)`. The access is not optional: a route says
+ * who may use it or it does not compile.
+ */
+export function route(method: Method, path: string, access: Access, handler: RestHandler): RestRoute;
 export function route(
   method: Method,
   path: string,
+  access: Access,
   options: Pick<RestRoute, "query" | "takesJobs">,
   handler: RestHandler,
 ): RestRoute;
 export function route(
   method: Method,
   path: string,
-  third: RestHandler | Pick<RestRoute, "query" | "takesJobs">,
-  fourth?: RestHandler,
+  access: Access,
+  fourth: RestHandler | Pick<RestRoute, "query" | "takesJobs">,
+  fifth?: RestHandler,
 ): RestRoute {
-  return typeof third === "function"
-    ? { method, path, handler: third }
-    : { method, path, ...third, handler: fourth as RestHandler };
+  return typeof fourth === "function"
+    ? { method, path, access, handler: fourth }
+    : { method, path, access, ...fourth, handler: fifth as RestHandler };
 }

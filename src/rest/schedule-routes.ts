@@ -1,3 +1,4 @@
+import { onQueue, onSomeQueue } from "../auth/access.ts";
 import type { ScheduleView } from "../engine/ops/schedules.ts";
 import { invalidArgument, PresqueError } from "../errors/presque-error.ts";
 import { readBody, sendJson, sendText } from "./http-io.ts";
@@ -27,13 +28,14 @@ export function scheduleRoutes(deps: RestDeps): RestRoute[] {
   const { engine } = deps;
   const list = (views: ScheduleView[]) => `{"schedules":[${views.map(scheduleJson).join(",")}]}`;
   return [
-    route("GET", "/schedules", async ({ res }) =>
-      sendText(res, 200, list(await engine.schedules.listSchedules())),
-    ),
-    route("GET", "/schedules/:queue", async ({ res, params }) => {
+    route("GET", "/schedules", onSomeQueue("read"), async ({ res, grant }) => {
+      const views = await engine.schedules.listSchedules();
+      sendText(res, 200, list(views.filter((view) => grant.can("read", view.queue))));
+    }),
+    route("GET", "/schedules/:queue", onQueue("read"), async ({ res, params }) => {
       sendText(res, 200, list(await engine.schedules.listSchedules(params[0] as string)));
     }),
-    route("PUT", "/schedules/:queue/:name", async ({ req, res, params }) => {
+    route("PUT", "/schedules/:queue/:name", onQueue("admin"), async ({ req, res, params }) => {
       const body = await readBody(req, deps.maxBodyBytes);
       // The payload is checked on its own below: the schedule around it adds a level.
       const parsed = parseJsonBody(body, Number.POSITIVE_INFINITY) as Record<string, unknown>;
@@ -60,7 +62,7 @@ export function scheduleRoutes(deps: RestDeps): RestRoute[] {
       });
       sendText(res, 200, scheduleJson(view));
     }),
-    route("DELETE", "/schedules/:queue/:name", async ({ res, params }) => {
+    route("DELETE", "/schedules/:queue/:name", onQueue("admin"), async ({ res, params }) => {
       const [queue, name] = params as [string, string];
       if (!(await engine.schedules.deleteSchedule(queue, name))) {
         throw new PresqueError("not_found", `queue ${queue} has no schedule ${name}`);

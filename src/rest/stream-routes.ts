@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import { onQueue } from "../auth/access.ts";
 import type { SubscriptionEvent } from "../engine/consumers/subscription-loop.ts";
 import type { Consumers } from "../engine/open-engine.ts";
 import type { Response } from "./http-io.ts";
@@ -22,6 +23,7 @@ export function streamRoutes(deps: ConsumerRestDeps): RestRoute[] {
     route(
       "GET",
       "/q/:queue/stream",
+      onQueue("consume"),
       { takesJobs: true, query: ["prefetch", "lease", "heartbeat"] },
       async ({ res, params, query }) => {
         const signal = requestSignal(res, deps.shutdownSignal);

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { onSomeQueue } from "../auth/access.ts";
 import type { WorkerInfo } from "../engine/consumers/worker-registry.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 import { readBody, sendEmpty, sendJson } from "./http-io.ts";
@@ -49,14 +50,20 @@ export function workerRoutes(deps: ConsumerRestDeps): RestRoute[] {
   };
 
   return [
-    route("GET", "/w", async ({ res }) => {
-      sendJson(res, 200, { workers: (await workers.list()).map(workerJson) });
+    route("GET", "/w", onSomeQueue("read"), async ({ res, grant }) => {
+      // A worker shows when the key may read one of its queues.
+      const visible = (await workers.list()).filter((worker) =>
+        worker.queues.some((q) => grant.can("read", q)),
+      );
+      sendJson(res, 200, { workers: visible.map(workerJson) });
     }),
-    route("POST", "/w", async ({ req, res }) => {
+    route("POST", "/w", onSomeQueue("consume"), async ({ req, res, grant }) => {
       const fields = await body(req);
+      const queues = stringListField(fields, "queues");
+      for (const queue of queues) grant.require("consume", queue);
       const workerId = await workers.register({
         name: stringField(fields, "name") ?? "",
-        queues: stringListField(fields, "queues"),
+        queues,
         host: stringField(fields, "host") ?? hostname(),
         pid: numberField(fields, "pid") ?? 0,
         concurrency: numberField(fields, "concurrency") ?? 1,
@@ -64,7 +71,7 @@ export function workerRoutes(deps: ConsumerRestDeps): RestRoute[] {
       });
       sendJson(res, 201, { worker_id: workerId }, { location: `/w/${workerId}` });
     }),
-    route("POST", "/w/:worker/heartbeat", async ({ req, res, params }) => {
+    route("POST", "/w/:worker/heartbeat", onSomeQueue("consume"), async ({ req, res, params }) => {
       const fields = await body(req);
       const workingOn = fields.working_on ?? [];
       if (!Array.isArray(workingOn)) throw invalidArgument("working_on must be a list of {queue, id}");
@@ -79,7 +86,7 @@ export function workerRoutes(deps: ConsumerRestDeps): RestRoute[] {
       });
       sendEmpty(res, 204);
     }),
-    route("DELETE", "/w/:worker", async ({ res, params }) => {
+    route("DELETE", "/w/:worker", onSomeQueue("consume"), async ({ res, params }) => {
       await workers.unregister(params[0] as string);
       sendEmpty(res, 204);
     }),

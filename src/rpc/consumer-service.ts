@@ -12,6 +12,7 @@ import type { RunningJob } from "../engine/consumers/worker-registry.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { AckOutcome } from "../engine/model/job.ts";
 import type { Consumers } from "../engine/open-engine.ts";
+import { grantKey } from "./auth-interceptor.ts";
 import { toJobMessage } from "./job-message.ts";
 
 export interface ConsumerServiceDeps {
@@ -82,8 +83,9 @@ export function createConsumerService({
       return {};
     },
 
-    async listWorkers() {
-      const list = await workers.list();
+    async listWorkers(_req, ctx) {
+      const grant = ctx.values.get(grantKey);
+      const list = (await workers.list()).filter((worker) => worker.queues.some((q) => grant.can("read", q)));
       return {
         workers: list.map((worker) => ({
           workerId: worker.workerId,

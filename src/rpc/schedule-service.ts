@@ -9,6 +9,7 @@ import {
 import type { Engine } from "../engine/engine.ts";
 import type { ScheduleView } from "../engine/ops/schedules.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
+import { grantKey } from "./auth-interceptor.ts";
 import { optionalText, payloadValue, requestPayloadText } from "./job-message.ts";
 
 function toScheduleMessage(view: ScheduleView): Schedule {
@@ -47,10 +48,12 @@ export function createScheduleService({ engine }: { engine: Engine }): ServiceIm
       });
       return { schedule: toScheduleMessage(view) };
     },
-    async listSchedules(req) {
-      return {
-        schedules: (await engine.schedules.listSchedules(optionalText(req.queue))).map(toScheduleMessage),
-      };
+    async listSchedules(req, ctx) {
+      const grant = ctx.values.get(grantKey);
+      const queue = optionalText(req.queue);
+      if (queue !== undefined) grant.require("read", queue);
+      const views = await engine.schedules.listSchedules(queue);
+      return { schedules: views.filter((view) => grant.can("read", view.queue)).map(toScheduleMessage) };
     },
     async deleteSchedule(req) {
       return { deleted: await engine.schedules.deleteSchedule(req.queue, req.name) };

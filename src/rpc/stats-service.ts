@@ -7,6 +7,7 @@ import type { QueueInfo } from "../engine/model/job.ts";
 import type { MinutePoint } from "../engine/views/queue-history.ts";
 import type { QueueStats, StatsReader } from "../engine/views/queue-stats.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
+import { grantKey } from "./auth-interceptor.ts";
 
 const toInfoMessage = (info: QueueInfo) => ({
   queue: info.queue,
@@ -64,8 +65,9 @@ export function createStatsService({
       return { info: toInfoMessage(await engine.queues.queueInfo(req.queue)) };
     },
 
-    async getStats() {
-      const names = await engine.queues.listQueues();
+    async getStats(_req, ctx) {
+      const grant = ctx.values.get(grantKey);
+      const names = (await engine.queues.listQueues()).filter((name) => grant.can("read", name));
       return {
         queues: (await Promise.all(names.map((name) => engine.queues.queueInfo(name)))).map(toInfoMessage),
       };
@@ -77,7 +79,9 @@ export function createStatsService({
       // The first message goes out at once: a stream sends its headers only with its first message.
       while (!ctx.signal.aborted) {
         const snapshot = await stats.snapshot();
-        yield { time: timestampFromMs(snapshot.atMs), queues: snapshot.queues.map(toStatsMessage) };
+        const grant = ctx.values.get(grantKey);
+        const visible = snapshot.queues.filter((queue) => grant.can("read", queue.info.queue));
+        yield { time: timestampFromMs(snapshot.atMs), queues: visible.map(toStatsMessage) };
         await sleep(intervalMs, undefined, { signal: ctx.signal }).catch(() => {});
       }
       // Ending with an error, not a clean end, tells the client to reconnect (server shutting down).

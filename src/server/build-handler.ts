@@ -1,4 +1,8 @@
+import { createContextValues } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { OriginPolicy } from "../auth/origin-policy.ts";
+import { requestFacts } from "../auth/request-facts.ts";
+import type { RequestGate } from "../auth/request-gate.ts";
 import type { Limits } from "../config/config.ts";
 import type { OpenEngine } from "../engine/open-engine.ts";
 import type { Logger } from "../log.ts";
@@ -8,8 +12,10 @@ import { createRouteLabeler } from "../metrics/route-label.ts";
 import type { Response } from "../rest/http-io.ts";
 import { restRoutes } from "../rest/rest-routes.ts";
 import { createRestRouter } from "../rest/router.ts";
+import { createAuthInterceptor, requestFactsKey } from "../rpc/auth-interceptor.ts";
 import { createErrorInterceptor } from "../rpc/error-interceptor.ts";
 import { rpcRoutes } from "../rpc/rpc-routes.ts";
+import { withCors } from "./cors.ts";
 import { answerUnknownProcedure, withFrameworkErrorBodies } from "./framework-errors.ts";
 
 export interface HandlerDeps {
@@ -23,6 +29,12 @@ export interface HandlerDeps {
   shutdownSignal: AbortSignal;
   /** Dashboard, metrics, health and stats (src/metrics/monitoring.ts). */
   monitoring: Monitoring;
+  /** Checks every route and RPC: origin, key, scope (src/auth/). */
+  gate: RequestGate;
+  /** The origin policy the gate uses; CORS answers from it too. */
+  origins: OriginPolicy;
+  /** auth.metrics_open: /metrics without a key. */
+  metricsOpen: boolean;
 }
 
 /**
@@ -43,10 +55,13 @@ export function buildHandler(deps: HandlerDeps) {
     maxBatchSize: limits.maxBatchSize,
     maxPayloadDepth: limits.maxPayloadDepth,
     shutdownSignal,
+    metricsOpen: deps.metricsOpen,
   });
-  const rest = createRestRouter(routes, (error, req) =>
-    log.error("unexpected error", { error, method: req.method, url: req.url }),
-  );
+  const rest = createRestRouter(routes, {
+    gate: deps.gate,
+    log,
+    onUnexpected: (error, req) => log.error("unexpected error", { error, method: req.method, url: req.url }),
+  });
   const procedures = new Set<string>();
   const handler = connectNodeAdapter({
     routes: (router) => {
@@ -61,11 +76,14 @@ export function buildHandler(deps: HandlerDeps) {
     // textDecoder from the JSON options (its types do not list it).
     jsonOptions: { ignoreUnknownFields: false, textDecoder: strictUtf8 } as { ignoreUnknownFields: boolean },
     shutdownSignal,
+    contextValues: (req) => createContextValues().set(requestFactsKey, requestFacts(req)),
+    // The error interceptor wraps the auth one, so a refusal is answered like any engine error.
     interceptors: [
       createErrorInterceptor((error, procedure) => log.error("unexpected error", { error, procedure })),
+      createAuthInterceptor(deps.gate, log),
     ],
   });
-  const handle = observeRequests(withFrameworkErrorBodies(handler), {
+  const handle = observeRequests(withCors(withFrameworkErrorBodies(handler), deps.origins), {
     log,
     metrics: monitoring.metrics,
     logRequests: deps.logRequests,
