@@ -172,6 +172,7 @@ describe("GET /openapi.json", () => {
       ["GET /metrics", "/metrics"],
       ["GET /healthz", "/healthz"],
       ["GET /readyz", "/readyz"],
+      ["GET /auth/whoami", "/auth/whoami"],
       ["GET /", "/"],
       ["GET /openapi.json", "/openapi.json"],
     ] as [string, string, unknown?][]) {

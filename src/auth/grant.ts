@@ -5,6 +5,8 @@ import { grants, type Scope, type Verb } from "./scope.ts";
 export interface Grant {
   /** The key's name; undefined while auth is off (then everything is allowed). */
   readonly keyName: string | undefined;
+  /** The scopes as configured (`*` while auth is off). */
+  readonly scopes: readonly string[];
   /** May it `verb` on this queue? */
   can(verb: Verb, queue: string): boolean;
   /** May it `verb` on some queue (the cross-queue views, filtered by `can`)? */
@@ -18,6 +20,7 @@ export interface Grant {
 /** Auth off: every request may do everything. */
 export const everything: Grant = {
   keyName: undefined,
+  scopes: ["*"],
   can: () => true,
   canSome: () => true,
   canEvery: () => true,
@@ -28,6 +31,9 @@ export function grantOf(keyName: string, scopes: readonly Scope[]): Grant {
   const granting = (verb: Verb) => scopes.filter((scope) => grants(scope, verb));
   const grant: Grant = {
     keyName,
+    scopes: scopes.map((scope) =>
+      scope.verb === undefined && scope.pattern === "*" ? "*" : `${scope.verb ?? "*"}:${scope.pattern}`,
+    ),
     can: (verb, queue) => granting(verb).some((scope) => scope.matches(queue)),
     canSome: (verb) => granting(verb).length > 0,
     canEvery: (verb) => granting(verb).some((scope) => scope.pattern === "*"),

@@ -161,6 +161,11 @@ export const adminOperationDocs: OperationDocs = {
       404: { description: "no such file", content: text("text/plain") },
     },
   },
+  "GET /auth/whoami": {
+    tag: "monitoring",
+    summary: "The request's API key and its scopes (auth: false while no key is configured)",
+    responses: { 200: { description: "the key", json: jsonObject }, 400: badRequest },
+  },
   "GET /openapi.json": {
     tag: "monitoring",
     summary: "This document",

@@ -38,7 +38,21 @@ const pathParams = (pattern: string) =>
 const paramSchema = (name: string): JsonSchema =>
   name === "queue" ? queueName : { type: "string", pattern: "^[^/]+$", minLength: 1 };
 
-function restOperation(routeRow: Pick<RestRoute, "method" | "path" | "query">) {
+type DocumentedRoute = Pick<RestRoute, "method" | "path" | "query"> & Partial<Pick<RestRoute, "access">>;
+
+/** With auth on, every route but the public ones takes a key and may answer 401 and 403. */
+const authResponses = {
+  401: {
+    description: "unauthenticated: no API key, or an unknown one",
+    content: { "application/json": { schema: errorSchema } },
+  },
+  403: {
+    description: "permission_denied: the key lacks the scope, or the request came from another site",
+    content: { "application/json": { schema: errorSchema } },
+  },
+};
+
+function restOperation(routeRow: DocumentedRoute, authOn: boolean) {
   const key = `${routeRow.method} ${routeRow.path}`;
   const doc = operationDocs[key];
   if (!doc) throw new Error(`the route ${key} has no OpenAPI description in src/rest/openapi-*-ops.ts`);
@@ -90,7 +104,9 @@ function restOperation(routeRow: Pick<RestRoute, "method" | "path" | "query">) {
           },
         }
       : {}),
-    responses,
+    ...(authOn && routeRow.access?.kind !== "public"
+      ? { security: [{ apiKey: [] }], responses: { ...responses, ...authResponses } }
+      : { responses }),
   };
 }
 
@@ -129,17 +145,26 @@ function connectOperation(service: DescService, method: DescService["methods"][n
 }
 
 /** The OpenAPI 3.1 document of the REST route table and the Connect JSON (unary) endpoints. */
-export function buildOpenApi(routes: readonly Pick<RestRoute, "method" | "path" | "query">[]) {
+export function buildOpenApi(routes: readonly DocumentedRoute[], authOn = false) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const row of routes) {
     const path = openApiPath(row.path);
     paths[path] ??= {};
-    (paths[path] as Record<string, unknown>)[row.method.toLowerCase()] = restOperation(row);
+    (paths[path] as Record<string, unknown>)[row.method.toLowerCase()] = restOperation(row, authOn);
   }
   for (const service of documentedServices) {
     for (const method of service.methods) {
       if (method.methodKind !== "unary") continue; // streams need a Connect client
-      paths[`/${service.typeName}/${method.name}`] = { post: connectOperation(service, method) };
+      const operation = connectOperation(service, method);
+      paths[`/${service.typeName}/${method.name}`] = {
+        post: authOn
+          ? {
+              ...operation,
+              security: [{ apiKey: [] }],
+              responses: { ...operation.responses, ...authResponses },
+            }
+          : operation,
+      };
     }
   }
   return {
@@ -152,7 +177,16 @@ export function buildOpenApi(routes: readonly Pick<RestRoute, "method" | "path" 
         "Errors are {code, message}. Any route answers 503 unavailable (with Retry-After) while Redis does not.",
     },
     paths,
-    components: { schemas: { Error: errorSchema } },
+    components: {
+      schemas: { Error: errorSchema },
+      ...(authOn
+        ? {
+            securitySchemes: {
+              apiKey: { type: "http", scheme: "bearer", description: "presque keys create" },
+            },
+          }
+        : {}),
+    },
   };
 }
 
@@ -160,11 +194,11 @@ export function buildOpenApi(routes: readonly Pick<RestRoute, "method" | "path" 
  * GET /openapi.json, built from the route table it is given (rest-routes.ts passes the table it
  * returns) once, at the first request.
  */
-export function openApiRoutes(table: () => readonly RestRoute[]): RestRoute[] {
+export function openApiRoutes(table: () => readonly RestRoute[], authOn: boolean): RestRoute[] {
   let document: string | undefined;
   return [
     route("GET", "/openapi.json", anyKey, ({ res }) => {
-      document ??= JSON.stringify(buildOpenApi(table()));
+      document ??= JSON.stringify(buildOpenApi(table(), authOn));
       sendText(res, 200, document, { "cache-control": "no-cache" });
     }),
   ];

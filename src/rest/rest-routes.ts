@@ -1,5 +1,6 @@
 import { dashboardAssetsRoutes } from "../dashboard/dashboard-assets.ts";
 import type { Monitoring } from "../metrics/monitoring.ts";
+import { authRoutes } from "./auth-routes.ts";
 import { batchRoutes } from "./batch-routes.ts";
 import { controlRoutes } from "./control-routes.ts";
 import { deadLetterRoutes } from "./dead-letter-routes.ts";
@@ -21,7 +22,7 @@ import { workerRoutes } from "./worker-routes.ts";
  * does not matter: the router matches static segments before parameters.
  */
 export function restRoutes(
-  deps: ConsumerRestDeps & { monitoring: Monitoring; metricsOpen: boolean },
+  deps: ConsumerRestDeps & { monitoring: Monitoring; metricsOpen: boolean; authOn: boolean },
 ): RestRoute[] {
   const { monitoring } = deps;
   const table: RestRoute[] = [
@@ -37,9 +38,10 @@ export function restRoutes(
     ...historyRoutes(monitoring),
     ...metricsRoutes(monitoring, deps.metricsOpen),
     ...healthRoutes(monitoring),
+    ...authRoutes(deps.authOn),
     ...indexPageRoutes(),
     ...dashboardAssetsRoutes(),
-    ...openApiRoutes(() => table),
+    ...openApiRoutes(() => table, deps.authOn),
   ];
   return table;
 }

@@ -56,6 +56,7 @@ export function buildHandler(deps: HandlerDeps) {
     maxPayloadDepth: limits.maxPayloadDepth,
     shutdownSignal,
     metricsOpen: deps.metricsOpen,
+    authOn: deps.gate.authOn,
   });
   const rest = createRestRouter(routes, {
     gate: deps.gate,
