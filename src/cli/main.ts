@@ -6,7 +6,7 @@ import { presqueVersion } from "./version.ts";
 const usage = `presque: a job queue over HTTP+JSON, Connect, gRPC and gRPC-Web, on Redis
 
 Usage:
-  presque serve [--port N] [--host ADDR] [--config FILE] [--data-dir DIR]
+  presque serve [--port N] [--host ADDR] [--config FILE] [--data-dir DIR] [--insecure-no-auth]
   presque work --queue NAME [--queue NAME...] [--concurrency N] [--timeout 60s] -- <command> [args...]
   presque push <queue> [json] [--priority N] [--delay 10s | --run-at TIME] [--uniq KEY] ...
   presque pop <queue> [--wait 30s]
@@ -16,6 +16,7 @@ Usage:
   presque schedules list|set|delete ...
   presque import <queue> [file.ndjson]
   presque export <queue> [file.ndjson]
+  presque keys create --name NAME --scope 'consume:billing.*' [--scope ...]
   presque help [command]
   presque --version
 
@@ -39,6 +40,7 @@ const commands: Record<string, () => Promise<Command>> = {
   schedules: async () => (await import("./schedules-command.ts")).runSchedules,
   import: async () => (await import("./import-command.ts")).runImport,
   export: async () => (await import("./export-command.ts")).runExport,
+  keys: async () => (await import("./keys-command.ts")).runKeys,
 };
 
 const [command, ...rest] = process.argv.slice(2);

@@ -16,6 +16,8 @@ Options:
   --config FILE     YAML config, e.g. presque's original "redis: {host: 127.0.0.1, port: 6379}"
   --data-dir DIR    where the managed redis-server keeps its data (default ./data)
                                                                               env PRESQUE_DATA_DIR
+  --insecure-no-auth  listen beyond loopback without API keys (warned about at every start;
+                    without it presque refuses)                 env PRESQUE_INSECURE_NO_AUTH
   --strict          refuse to start when Redis may lose jobs (an eviction policy other than
                     noeviction, or no persistence); without it presque only warns
                                                                               env PRESQUE_STRICT
@@ -34,6 +36,7 @@ export async function runServe(argv: string[]): Promise<void> {
       config: { type: "string" },
       "data-dir": { type: "string" },
       strict: { type: "boolean" },
+      "insecure-no-auth": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -44,8 +47,8 @@ export async function runServe(argv: string[]): Promise<void> {
   }
   const log = createJsonLogger();
   let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig({
+  const load = () =>
+    loadConfig({
       file: values.config,
       env: process.env,
       flags: {
@@ -53,8 +56,11 @@ export async function runServe(argv: string[]): Promise<void> {
         host: values.host,
         dataDir: values["data-dir"],
         strict: values.strict,
+        insecureNoAuth: values["insecure-no-auth"],
       },
     });
+  try {
+    config = load();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     throw usageError(error.message);
@@ -88,6 +94,19 @@ export async function runServe(argv: string[]): Promise<void> {
       },
     );
   };
+  // SIGHUP: the config file (and keys file) again, for API keys and TLS certificates; other
+  // settings need a restart. A bad file keeps what is in use and says why.
+  process.on("SIGHUP", () => {
+    Promise.resolve()
+      .then(() => presque.reload(load()))
+      .then(
+        () => log.info("reloaded (SIGHUP)"),
+        (error: unknown) =>
+          log.error("reload failed; keeping the keys and certificates in use", {
+            error: (error as Error).message,
+          }),
+      );
+  });
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
 }
