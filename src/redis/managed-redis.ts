@@ -7,10 +7,14 @@ import { claimDataDir } from "./data-dir-lock.ts";
 import { findRedisServer } from "./find-redis-server.ts";
 import { freePort } from "./free-port.ts";
 import { withParentDeathSignal } from "./parent-death-signal.ts";
+import { removePasswordConfigFile, writePasswordConfigFile } from "./password-config-file.ts";
 import { readLogTail } from "./read-log-tail.ts";
 
-/** Where to reach the server; spread it into ioredis options: `new Redis({ ...managed.connection })`. */
-export type RedisConnection = { path: string } | { host: string; port: number };
+/**
+ * Where to reach the server, and its password when one is required; spread it into ioredis options:
+ * `new Redis({ ...managed.connection })`.
+ */
+export type RedisConnection = ({ path: string } | { host: string; port: number }) & { password?: string };
 
 export interface ManagedRedis {
   connection: RedisConnection;
@@ -27,6 +31,11 @@ export interface ManagedRedisOptions {
   log?: (message: string) => void;
   /** The redis-server binary. Default: found on PATH, then in /usr/sbin and /usr/bin. */
   redisServerPath?: string;
+  /**
+   * Start redis-server with a new random password (in `connection.password`, kept across
+   * restarts). presque asks for it when it listens beyond loopback. Default: false.
+   */
+  requirePassword?: boolean;
 }
 
 const readyTimeoutMs = 10_000;
@@ -54,15 +63,18 @@ export async function startManagedRedis(options: ManagedRedisOptions): Promise<M
   const files = { pidFile: join(dataDir, "redis.pid"), socket: useSocket ? socket : undefined };
   const logFile = join(dataDir, "redis.log");
   await claimDataDir(dataDir, files);
+  await removePasswordConfigFile(dataDir);
+  const secured = options.requirePassword ? await writePasswordConfigFile(dataDir) : undefined;
 
-  const connection: RedisConnection = useSocket
-    ? { path: socket }
-    : { host: "127.0.0.1", port: await freePort() };
+  const place = useSocket ? { path: socket } : { host: "127.0.0.1", port: await freePort() };
+  const connection: RedisConnection = secured ? { ...place, password: secured.password } : place;
   const listenArgs =
     "path" in connection
       ? ["--port", "0", "--unixsocket", connection.path, "--unixsocketperm", "700"]
       : ["--port", String(connection.port)];
   const launch = await withParentDeathSignal(binary, [
+    // The config file (its password) comes first: redis-server reads a file only as the first argument.
+    ...(secured ? [secured.path] : []),
     ...["--daemonize", "no", "--dir", dataDir, "--logfile", logFile, "--pidfile", files.pidFile],
     ...["--appendonly", "yes", "--appendfsync", "everysec", "--save", ""],
     ...["--maxmemory-policy", "noeviction", "--protected-mode", "yes", "--bind", "127.0.0.1"],
@@ -134,13 +146,16 @@ export async function startManagedRedis(options: ManagedRedisOptions): Promise<M
     supervising = false;
     clearTimeout(restartTimer);
     const proc = child;
-    if (proc === undefined) return;
-    const exited = childExited.signal;
-    // SIGTERM runs the same shutdown as the SHUTDOWN command: fsync the AOF, remove socket and pid file.
-    proc.kill("SIGTERM");
-    const killTimer = setTimeout(() => proc.kill("SIGKILL"), stopTimeoutMs);
-    if (!exited.aborted) await once(exited, "abort");
-    clearTimeout(killTimer);
+    if (proc !== undefined) {
+      const exited = childExited.signal;
+      // SIGTERM runs the same shutdown as the SHUTDOWN command: fsync the AOF, remove socket and pid file.
+      proc.kill("SIGTERM");
+      const killTimer = setTimeout(() => proc.kill("SIGKILL"), stopTimeoutMs);
+      if (!exited.aborted) await once(exited, "abort");
+      clearTimeout(killTimer);
+    }
+    // The password is new at every start, so the file is of no use once the server is gone.
+    await removePasswordConfigFile(dataDir);
   }
 
   const proc = spawnServer();
@@ -148,6 +163,7 @@ export async function startManagedRedis(options: ManagedRedisOptions): Promise<M
     await waitForRedis(connection, { timeoutMs: readyTimeoutMs, signal: childExited.signal });
   } catch (error) {
     proc.kill("SIGKILL");
+    await removePasswordConfigFile(dataDir);
     const logTail = await readLogTail(logFile);
     throw new Error(
       `redis-server did not start: ${(error as Error).message}` +
@@ -160,7 +176,7 @@ export async function startManagedRedis(options: ManagedRedisOptions): Promise<M
   const where = "path" in connection ? connection.path : `${connection.host}:${connection.port}`;
   return {
     connection,
-    describe: `managed redis-server on ${where}, data in ${dataDir}`,
+    describe: `managed redis-server on ${where}${secured ? " (password required)" : ""}, data in ${dataDir}`,
     stop: () => {
       stopping ??= shutDown();
       return stopping;
