@@ -19,6 +19,8 @@ export interface RunningPresque {
   redisDescription: string;
   /** The REST route table (method, pattern, query parameters), for tests and documents made from it. */
   routes: readonly { method: string; path: string; query: readonly string[]; access: Access }[];
+  /** Every RPC path served (`/presque.v1.QueueService/Enqueue`), for tests generated from it. */
+  procedures: readonly string[];
   /** SIGHUP: takes the API keys of a freshly loaded config; on an error the old ones stay. */
   reload(config: PresqueConfig): Promise<void>;
   /** Graceful stop: no new connections, requests in flight finish, then Redis is closed. */
@@ -83,6 +85,7 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
         query: query ?? [],
         access,
       })),
+      procedures: built.procedures,
       async reload(next) {
         security.reloadKeys(next);
       },

@@ -38,17 +38,21 @@ export function createAuthInterceptor(gate: RequestGate, log: Logger): Intercept
         remoteAddress: facts.remoteAddress,
       });
     if (req.stream) {
-      // Only server streams here: one request message, read now so it is checked first.
-      const iterator = req.message[Symbol.asyncIterator]();
-      const first = await iterator.next();
-      if (!first.done) admit(first.value);
-      else admit({});
-      const rest = { [Symbol.asyncIterator]: () => iterator };
-      const replayed = (async function* () {
-        if (!first.done) yield first.value;
-        yield* rest;
-      })();
-      return next({ ...req, message: replayed });
+      if (rule.access.kind !== "queue") {
+        admit({});
+        return next(req);
+      }
+      // A server stream that names queues (Subscribe): its one request message, read to the
+      // end now (as connect-es would) so it is checked before the handler runs.
+      const messages: unknown[] = [];
+      for await (const message of req.message) messages.push(message);
+      admit(messages[0] ?? {});
+      return next({
+        ...req,
+        message: (async function* () {
+          yield* messages;
+        })() as typeof req.message,
+      });
     }
     const admitted = admit(req.message);
     if (!isAudited(rule.access)) return next(req);

@@ -14,6 +14,7 @@ import { restRoutes } from "../rest/rest-routes.ts";
 import { createRestRouter } from "../rest/router.ts";
 import { createAuthInterceptor, requestFactsKey } from "../rpc/auth-interceptor.ts";
 import { createErrorInterceptor } from "../rpc/error-interceptor.ts";
+import { rpcAccess } from "../rpc/rpc-access.ts";
 import { rpcRoutes } from "../rpc/rpc-routes.ts";
 import { withCors } from "./cors.ts";
 import { answerUnknownProcedure, withFrameworkErrorBodies } from "./framework-errors.ts";
@@ -68,6 +69,9 @@ export function buildHandler(deps: HandlerDeps) {
     routes: (router) => {
       rpcRoutes({ engine, shutdownSignal, consumers, ...monitoring })(router);
       for (const handler of router.handlers) procedures.add(handler.requestPath);
+      // Secure by default: an RPC without an access rule stops the server from starting.
+      const unruled = [...procedures].filter((path) => rpcAccess[path.slice(1)] === undefined);
+      if (unruled.length > 0) throw new Error(`RPCs without an access rule in rpc-access.ts: ${unruled.join(", ")}`);
     },
     // Node's two response classes differ only in overloads the REST layer does not use.
     fallback: (req, res) => answerUnknownProcedure(req, res) || rest.handle(req, res as unknown as Response),
@@ -90,5 +94,5 @@ export function buildHandler(deps: HandlerDeps) {
     logRequests: deps.logRequests,
     routeLabel: createRouteLabeler(rest.patternOf, procedures),
   });
-  return { handle, routes };
+  return { handle, routes, procedures: [...procedures] };
 }

@@ -12,6 +12,9 @@ export interface TestServer {
   prefix: string;
   /** The REST route table the server was built from. */
   routes: RunningPresque["routes"];
+  procedures: RunningPresque["procedures"];
+  /** The running presque itself (reload, ...). */
+  presque: RunningPresque;
   stop(): Promise<void>;
 }
 
@@ -32,6 +35,8 @@ export async function startTestServer(overrides: Partial<PresqueConfig> = {}): P
     port: presque.port,
     prefix,
     routes: presque.routes,
+    procedures: presque.procedures,
+    presque,
     stop: () => presque.stop(),
   };
 }
