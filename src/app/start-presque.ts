@@ -2,7 +2,12 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import type { Access } from "../auth/access.ts";
 import type { PresqueConfig } from "../config/config.ts";
 import { openEngine } from "../engine/open-engine.ts";
-import { createRedisClient, type RedisConnection } from "../engine/store/redis-connection.ts";
+import {
+  createRedisClient,
+  describeRedisTarget,
+  firstPing,
+  type RedisConnection,
+} from "../engine/store/redis-connection.ts";
 import { redisRisks } from "../engine/store/redis-risks.ts";
 import { logSeverity, warnText } from "../errors/log-severity.ts";
 import type { Logger } from "../log.ts";
@@ -10,6 +15,7 @@ import { createMonitoring } from "../metrics/monitoring.ts";
 import { startManagedRedis } from "../redis/managed-redis.ts";
 import { buildHandler } from "../server/build-handler.ts";
 import { createOnePortServer } from "../server/one-port.ts";
+import { isLoopbackHost } from "./loopback.ts";
 import { openSecurity } from "./open-security.ts";
 
 export interface RunningPresque {
@@ -36,14 +42,17 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
     : await startManagedRedis({
         dataDir: config.dataDir,
         log: (msg) => log.info(msg, { component: "redis" }),
+        // Reachable from the network: the managed Redis gets a password too.
+        requirePassword: !isLoopbackHost(config.host),
       });
   let redis: RedisConnection | undefined;
   try {
+    const redisDescription = managed ? managed.describe : describeRedisTarget(config.redis ?? {});
     redis = createRedisClient(config.redis ?? managed?.connection ?? {}, {
       commandTimeoutMs: config.redisCommandTimeoutMs,
     });
     redis.on("error", (error: Error) => log.warn("redis connection error", { error: error.message }));
-    await redis.ping();
+    await firstPing(redis, redisDescription);
     for (const risk of await redisRisks(redis)) {
       if (config.strict) throw new Error(`refusing to start (--strict): ${risk}`);
       log.warn(risk, { component: "redis" });
@@ -78,7 +87,7 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
     const client = redis;
     return {
       port,
-      redisDescription: managed ? managed.describe : describeTarget(config),
+      redisDescription,
       routes: built.routes.map(({ method, path, query, access }) => ({
         method,
         path,
@@ -102,10 +111,4 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
     await managed?.stop();
     throw error;
   }
-}
-
-function describeTarget(config: PresqueConfig): string {
-  const target = config.redis;
-  if (target?.url) return target.url.replace(/\/\/[^@]*@/, "//***@");
-  return `redis ${target?.host ?? "127.0.0.1"}:${target?.port ?? 6379}`;
 }
