@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, inject } from "vitest";
 import { type RunningPresque, startPresque } from "../../src/app/start-presque.ts";
 import { defaultConfig, type PresqueConfig } from "../../src/config/config.ts";
-import { silentLogger } from "../../src/log.ts";
+import { type Logger, silentLogger } from "../../src/log.ts";
 import { createPresqueClient, type PresqueClient } from "../../src/sdk/client.ts";
 
 export interface TestServer {
@@ -19,7 +19,10 @@ export interface TestServer {
 }
 
 /** A real presque on a real socket (port 0), on the test run's redis-server, with its own prefix. */
-export async function startTestServer(overrides: Partial<PresqueConfig> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<PresqueConfig> = {},
+  log: Logger = silentLogger,
+): Promise<TestServer> {
   const prefix = `t${randomBytes(4).toString("hex")}`;
   const config: PresqueConfig = {
     ...defaultConfig,
@@ -29,7 +32,7 @@ export async function startTestServer(overrides: Partial<PresqueConfig> = {}): P
     prefix,
     ...overrides,
   };
-  const presque = await startPresque(config, silentLogger);
+  const presque = await startPresque(config, log);
   return {
     baseUrl: `http://127.0.0.1:${presque.port}`,
     port: presque.port,

@@ -7,6 +7,8 @@ export interface SpawnedPresque {
   baseUrl: string;
   /** Every log line so far (JSON lines on stderr). */
   logs: string[];
+  /** Resolves with the first log line (so far or to come) that matches. */
+  logLine(pattern: RegExp): Promise<string>;
   /** Sends SIGTERM and resolves with the exit code. */
   terminate(): Promise<number | null>;
 }
@@ -23,11 +25,19 @@ export async function spawnPresque(args: string[], env: NodeJS.ProcessEnv = {}):
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
+  const waiting: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream });
+  lines.on("line", (line) => {
+    for (const waiter of [...waiting]) {
+      if (!waiter.pattern.test(line)) continue;
+      waiting.splice(waiting.indexOf(waiter), 1);
+      waiter.resolve(line);
+    }
+  });
   const port = await new Promise<number>((resolve, reject) => {
     lines.on("line", (line) => {
       logs.push(line);
-      const match = /presque listening on http:\/\/[^:]+:(\d+)/.exec(line);
+      const match = /presque listening on https?:\/\/[^"]*:(\d+)"/.exec(line);
       if (match) resolve(Number(match[1]));
     });
     child.once("exit", (code) =>
@@ -38,6 +48,11 @@ export async function spawnPresque(args: string[], env: NodeJS.ProcessEnv = {}):
     child,
     baseUrl: `http://127.0.0.1:${port}`,
     logs,
+    logLine(pattern) {
+      const seen = logs.find((line) => pattern.test(line));
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve) => waiting.push({ pattern, resolve }));
+    },
     async terminate() {
       const exited = once(child, "exit");
       child.kill("SIGTERM");
