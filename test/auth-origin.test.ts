@@ -70,11 +70,12 @@ describe.each([
   });
 
   it("serves its own pages: same-origin, a typed URL (none), or the own Origin", async () => {
-    for (const extra of [
+    const own: Record<string, string>[] = [
       { "sec-fetch-site": "same-origin" },
       { "sec-fetch-site": "none" },
       { origin: presque.url },
-    ]) {
+    ];
+    for (const extra of own) {
       expect((await curl(`${presque.url}/stats`, ...headers(extra))).status, JSON.stringify(extra)).toBe(200);
     }
   });
