@@ -133,7 +133,7 @@ describe("connections that say nothing", () => {
 
   it("an idle keep-alive connection is closed after limits.idle_timeout_ms", async () => {
     const peer = connect(server.port);
-    expect((await exchange(peer, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).status).toBe(200);
+    expect((await exchange(peer, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")).status).toBe(200);
     await peer.closed("the server closing an idle keep-alive connection");
   });
 
@@ -171,7 +171,7 @@ describe("presque serve, in its own process (a crash would end it)", () => {
 describe("requests that never finish arriving", () => {
   it("headers that stop arriving get 408 with the JSON error, and the connection closes", async () => {
     const peer = connect(server.port);
-    peer.socket.write("GET /status HTTP/1.1\r\nHost: x\r\n");
+    peer.socket.write("GET /status HTTP/1.1\r\nHost: localhost\r\n");
     await peer.closed("the server closing a request without the end of its headers");
     const answer = parseResponse(peer.received());
     expect(answer.status).toBe(408);
@@ -183,7 +183,7 @@ describe("requests that never finish arriving", () => {
 
   it("a REST body shorter than its Content-Length gets 408, the connection closes, nothing is stored", async () => {
     const peer = connect(server.port);
-    peer.socket.write('POST /q/short HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"a":12345');
+    peer.socket.write('POST /q/short HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{"a":12345');
     await peer.closed("the server closing a request whose body stopped");
     const answer = parseResponse(peer.received());
     expect(answer.status).toBe(408);
@@ -197,7 +197,7 @@ describe("requests that never finish arriving", () => {
   it("a Connect body shorter than its Content-Length gets 408 and the connection closes", async () => {
     const peer = connect(server.port);
     peer.socket.write(
-      "POST /presque.v1.QueueService/Enqueue HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\n" +
+      "POST /presque.v1.QueueService/Enqueue HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\n" +
         'Content-Length: 100\r\n\r\n{"queue":"',
     );
     await peer.closed("the server closing an RPC whose body stopped");
@@ -236,7 +236,7 @@ describe("answers that outlast every timeout", () => {
   it("a long poll over HTTP/1.1 waits its whole wait and answers", async () => {
     const peer = connect(server.port);
     // wait=1 s: longer than the request (300 ms) and idle (300 ms) timeouts, and silent throughout.
-    const answer = await exchange(peer, "GET /q/lp1?wait=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+    const answer = await exchange(peer, "GET /q/lp1?wait=1 HTTP/1.1\r\nHost: localhost\r\n\r\n");
     expect(answer.status).toBe(204);
     peer.socket.destroy();
   });
@@ -254,7 +254,7 @@ describe("answers that outlast every timeout", () => {
 
   it("an SSE stream over HTTP/1.1 still delivers a job after the timeouts have passed", async () => {
     const peer = connect(server.port);
-    peer.socket.write("GET /q/sse1/stream?heartbeat=1&lease=60 HTTP/1.1\r\nHost: x\r\n\r\n");
+    peer.socket.write("GET /q/sse1/stream?heartbeat=1&lease=60 HTTP/1.1\r\nHost: localhost\r\n\r\n");
     await peer.until(matches(/event: subscribed/), "the subscription");
     await peer.until(matches(/event: heartbeat/), "a heartbeat, a second later");
     await curl("-X", "POST", `${server.baseUrl}/q/sse1`, "-d", '{"late":true}');
@@ -289,7 +289,7 @@ describe("limits.max_connections", () => {
   it("past the cap a new connection is closed, and the open ones keep being served", async () => {
     const first = connect(capped.port);
     const second = connect(capped.port);
-    const request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    const request = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n";
     // An answer on each means the server has accepted (and counts) both.
     expect((await exchange(first, request)).status).toBe(200);
     expect((await exchange(second, request)).status).toBe(200);
