@@ -164,6 +164,9 @@ describe("presque serve with a keys file", () => {
       served.child.kill("SIGHUP");
       await served.logLine(/reload failed/);
       expect(await status(second)).toBe(200);
+      // The log has the keys' names, never their secrets.
+      expect(served.logs.join("\n")).toContain("second");
+      for (const key of [first, second]) expect(served.logs.join("\n")).not.toContain(key.secret);
     } finally {
       await served.terminate();
     }
