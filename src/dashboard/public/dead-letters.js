@@ -1,6 +1,6 @@
-// Dead letters of the selected queue: the first page, with Redrive all and Delete all. The routes
-// (GET/DELETE /dead/:queue, POST /dead/:queue/redrive) may be missing on an older server; then
-// the panel says so instead of failing.
+// Dead letters of the selected queue: the first page, with Redrive all and Delete all for a key
+// that may admin the queue. The routes (GET/DELETE /dead/:queue, POST /dead/:queue/redrive) may
+// be missing on an older server; then the panel says so instead of failing.
 import { ApiError, rest } from "./api.js";
 import { confirmAction } from "./confirm.js";
 import { el, fill } from "./dom.js";
@@ -35,8 +35,11 @@ const deadTable = (jobs) =>
     ),
   );
 
-/** `onChange` runs after a redrive or delete (redriven jobs are ready again). */
-export function createDeadLetters(container, onChange) {
+/**
+ * `onChange` runs after a redrive or delete (redriven jobs are ready again); `mayAdmin(queue)`
+ * says whether to offer them.
+ */
+export function createDeadLetters(container, onChange, mayAdmin) {
   let queue;
 
   const load = async () => {
@@ -55,7 +58,7 @@ export function createDeadLetters(container, onChange) {
       remove.addEventListener("click", () => act("DELETE", `/dead/${q(queue)}`, "Delete"));
       fill(
         container,
-        el("div", { class: "inline" }, redrive, remove),
+        mayAdmin(queue) ? el("div", { class: "inline" }, redrive, remove) : undefined,
         jobs.length ? deadTable(jobs) : el("p", { class: "hint" }, "No dead letters."),
       );
     } catch (error) {

@@ -1,33 +1,32 @@
 // Workers (GET /w/) and schedules (GET /schedules) come from parts of presque that may not be on
-// this server yet: a 404 shows "not available" and stops polling; anything else is shown as a
-// table of whatever fields the server sends.
+// this server yet: a 404 shows "not available" and stops polling, as does a 403 (the key may not
+// read them); anything else is shown as a table of whatever fields the server sends.
 import { ApiError, rest } from "./api.js";
 import { el, fill, objectTable } from "./dom.js";
 
-function poll(container, path, pick, what, everyMs) {
-  let timer;
+const finalAnswers = {
+  404: (what) => `${what[0].toUpperCase()}${what.slice(1)} are not available on this server.`,
+  403: (what) => `This key may not read ${what}.`,
+};
+
+/** Polls until `signal` aborts (the key is forgotten or refused). */
+function poll(container, path, pick, what, everyMs, signal) {
   const load = async () => {
     try {
       const rows = pick(await rest("GET", path));
+      if (signal.aborted) return;
       fill(container, rows.length ? objectTable(rows) : el("p", { class: "hint" }, `No ${what}.`));
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) {
-        clearInterval(timer);
-        fill(
-          container,
-          el(
-            "p",
-            { class: "hint" },
-            `${what[0].toUpperCase()}${what.slice(1)} are not available on this server.`,
-          ),
-        );
-        return;
-      }
-      fill(container, el("p", { class: "hint" }, `${what}: ${error.message}`));
+      if (signal.aborted) return;
+      const final = error instanceof ApiError ? finalAnswers[error.status] : undefined;
+      if (final) clearInterval(timer);
+      fill(container, el("p", { class: "hint" }, final ? final(what) : `${what}: ${error.message}`));
     }
   };
+  fill(container);
+  const timer = setInterval(load, everyMs);
+  signal.addEventListener("abort", () => clearInterval(timer), { once: true });
   load();
-  timer = setInterval(load, everyMs);
 }
 
 const listOf = (key) => (answer) => {
@@ -62,8 +61,9 @@ const workerRow = ({
   ...rest,
 });
 
-export function startExtras() {
+/** Runs until `signal` aborts. */
+export function startExtras(signal) {
   const workers = (answer) => listOf("workers")(answer).map(workerRow);
-  poll(document.getElementById("workers"), "/w/", workers, "workers", 2000);
-  poll(document.getElementById("schedules"), "/schedules", listOf("schedules"), "schedules", 15000);
+  poll(document.getElementById("workers"), "/w/", workers, "workers", 2000, signal);
+  poll(document.getElementById("schedules"), "/schedules", listOf("schedules"), "schedules", 15000, signal);
 }

@@ -1,10 +1,12 @@
-// The selected queue: start/stop, purge, charts, jobs by state, lookup by id (dead letters: dead-letters.js).
+// The selected queue: start/stop, purge, charts, jobs by state, lookup by id (dead letters:
+// dead-letters.js). Start/stop and purge are admin actions: shown only when the key may use them.
 import { rest, rpc } from "./api.js";
 import { createCharts } from "./charts.js";
 import { confirmAction } from "./confirm.js";
 import { createDeadLetters } from "./dead-letters.js";
 import { el, fill } from "./dom.js";
 import { time } from "./format.js";
+import { noAuth } from "./scopes.js";
 import { say } from "./toast.js";
 
 const $ = (id) => document.getElementById(id);
@@ -24,7 +26,9 @@ const q = (queue) => encodeURIComponent(queue);
 const historyEveryMs = 10_000;
 
 export function createQueuePanel() {
-  const deadLetters = createDeadLetters($("dead-letters"), () => loadJobs(false));
+  let access = noAuth;
+  const mayAdmin = (name) => access.can("admin", name);
+  const deadLetters = createDeadLetters($("dead-letters"), () => loadJobs(false), mayAdmin);
   let queue;
   let stopped = false;
   let jobState = "ready";
@@ -132,11 +136,17 @@ export function createQueuePanel() {
     get queue() {
       return queue;
     },
+    /** What the key may do (scopes.js accessOf); applies from the next show(). */
+    allow(next) {
+      access = next;
+    },
     show(name, row) {
       const changed = name !== queue;
       queue = name;
       panel.hidden = false;
       title.textContent = name;
+      toggle.hidden = !mayAdmin(name);
+      purge.hidden = !mayAdmin(name);
       if (row) showState(row.stopped);
       if (!changed) return;
       charts ??= createCharts($("throughput-chart"), $("depth-chart"));
@@ -147,6 +157,12 @@ export function createQueuePanel() {
       deadLetters.show(queue);
       clearInterval(historyTimer);
       historyTimer = setInterval(loadHistory, historyEveryMs);
+    },
+    /** Closes the panel (the key was forgotten or refused). */
+    hide() {
+      queue = undefined;
+      panel.hidden = true;
+      clearInterval(historyTimer);
     },
     /** A new WatchStats message: the row of this queue, or undefined when it is gone. */
     update(row) {
