@@ -15,6 +15,7 @@ import { createMonitoring } from "../metrics/monitoring.ts";
 import { startManagedRedis } from "../redis/managed-redis.ts";
 import { buildHandler } from "../server/build-handler.ts";
 import { createOnePortServer } from "../server/one-port.ts";
+import { readTlsCredentials } from "../server/tls-options.ts";
 import { isLoopbackHost } from "./loopback.ts";
 import { openSecurity } from "./open-security.ts";
 
@@ -27,8 +28,13 @@ export interface RunningPresque {
   routes: readonly { method: string; path: string; query: readonly string[]; access: Access }[];
   /** Every RPC path served (`/presque.v1.QueueService/Enqueue`), for tests generated from it. */
   procedures: readonly string[];
-  /** SIGHUP: takes the API keys of a freshly loaded config; on an error the old ones stay. */
+  /**
+   * SIGHUP: takes the API keys of a freshly loaded config and reads the TLS files again; on an
+   * error the old ones stay.
+   */
   reload(config: PresqueConfig): Promise<void>;
+  /** Reads tls.cert, tls.key and tls.client_ca again: new connections use them, open ones keep theirs. */
+  reloadTls(): Promise<void>;
   /** Graceful stop: no new connections, requests in flight finish, then Redis is closed. */
   stop(): Promise<void>;
 }
@@ -37,6 +43,7 @@ export interface RunningPresque {
 export async function startPresque(config: PresqueConfig, log: Logger): Promise<RunningPresque> {
   // First: a presque that would listen unprotected stops before it starts anything.
   const security = openSecurity(config, log);
+  const tlsCredentials = await readTlsCredentials(config.tls);
   const managed = config.redis
     ? undefined
     : await startManagedRedis({
@@ -78,7 +85,7 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
       origins: security.origins,
       metricsOpen: config.auth.metricsOpen,
     });
-    const server = createOnePortServer(built.handle, config.limits);
+    const server = createOnePortServer(built.handle, config.limits, tlsCredentials);
     const port = await server.listen(config.port, config.host).catch(async (error: unknown) => {
       // e.g. EADDRINUSE: stop the timers already running before reporting it
       await opened.close();
@@ -96,7 +103,14 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
       })),
       procedures: built.procedures,
       async reload(next) {
+        // Read first: a bad certificate file then changes nothing at all.
+        const freshTls = await readTlsCredentials(config.tls);
         security.reloadKeys(next);
+        if (freshTls) server.setTls(freshTls);
+      },
+      async reloadTls() {
+        const freshTls = await readTlsCredentials(config.tls);
+        if (freshTls) server.setTls(freshTls);
       },
       async stop() {
         shutdown.abort(new ConnectError("server is shutting down", Code.Unavailable));

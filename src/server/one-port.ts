@@ -1,10 +1,13 @@
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
+import tls from "node:tls";
 import { endAfterRequestBody } from "./drain-request.ts";
 import { answerClientErrors } from "./h1-client-errors.ts";
 import { closeWhenIdle, limitBodyTime } from "./h2-timeouts.ts";
 import { sniffPreface } from "./preface-sniffer.ts";
+import { createTlsAcceptor } from "./tls-acceptor.ts";
+import type { TlsCredentials } from "./tls-options.ts";
 
 type Handler = (
   req: http.IncomingMessage | http2.Http2ServerRequest,
@@ -17,7 +20,10 @@ export interface ConnectionLimits {
   maxHeaderBytes?: number;
   /** Open connections at most; past it a new one is closed at once. */
   maxConnections: number;
-  /** From accept to the first bytes that tell HTTP/1.1 from h2c. */
+  /**
+   * From accept to the first bytes that tell HTTP/1.1 from h2c. With TLS it bounds each step: the
+   * first byte, the handshake, then the first decrypted bytes.
+   */
   prefaceTimeoutMs: number;
   /** From a request's first byte to the end of its headers (HTTP/1.1). */
   headersTimeoutMs: number;
@@ -34,14 +40,22 @@ export interface OnePortServer {
    * Resolves when every connection is gone.
    */
   close(graceMs: number): Promise<void>;
+  /** Swaps the certificate (SIGHUP): new connections use it, open ones keep theirs. Throws without TLS. */
+  setTls(credentials: TlsCredentials): void;
 }
 
 /**
  * HTTP/1.1 and h2c on one port. Node's `allowHTTP1` works only with TLS (ALPN), so a plain TCP
  * server peeks at the first bytes of each connection and hands it to the http or http2 server
- * (nodejs/node#26795). Both servers run the same handler.
+ * (nodejs/node#26795). Both servers run the same handler. With `tls`, the port speaks TLS only:
+ * each connection is decrypted first, then handed on the same way, so the same handler and limits
+ * apply, and `req.socket` is the TLSSocket (`encrypted`, `authorized`, `getPeerCertificate()`).
  */
-export function createOnePortServer(handler: Handler, limits: ConnectionLimits): OnePortServer {
+export function createOnePortServer(
+  handler: Handler,
+  limits: ConnectionLimits,
+  tlsCredentials?: TlsCredentials,
+): OnePortServer {
   // The request timeout bounds the headers too, and Node refuses a headersTimeout above it.
   const headersTimeoutMs = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
   const responding = new WeakMap<net.Socket, http.ServerResponse>();
@@ -79,13 +93,27 @@ export function createOnePortServer(handler: Handler, limits: ConnectionLimits):
     closeWhenIdle(session, limits.idleTimeoutMs);
   });
 
+  const toHttp = (socket: net.Socket) =>
+    sniffPreface(socket, limits.prefaceTimeoutMs, (routed, isH2) => {
+      // Over TLS, h2 is chosen by ALPN, never by prior knowledge (RFC 9113 §3.3), and Node's http2
+      // server refuses a TLS socket without it: bytes that contradict ALPN end the connection here.
+      if (routed instanceof tls.TLSSocket && isH2 !== (routed.alpnProtocol === "h2")) return routed.destroy();
+      (isH2 ? h2 : h1).emit("connection", routed);
+    });
+  const secure =
+    tlsCredentials &&
+    createTlsAcceptor({
+      credentials: tlsCredentials,
+      handshakeTimeoutMs: limits.prefaceTimeoutMs,
+      lingerMs: limits.idleTimeoutMs,
+      onSecure: toHttp,
+    });
   const tcp = net.createServer((socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     socket.setKeepAlive(true, 30_000);
-    sniffPreface(socket, limits.prefaceTimeoutMs, (routed, isH2) =>
-      (isH2 ? h2 : h1).emit("connection", routed),
-    );
+    if (secure) secure.accept(socket);
+    else toHttp(socket);
   });
   tcp.maxConnections = limits.maxConnections;
 
@@ -100,6 +128,11 @@ export function createOnePortServer(handler: Handler, limits: ConnectionLimits):
           resolve((tcp.address() as net.AddressInfo).port);
         });
       });
+    },
+
+    setTls(credentials) {
+      if (!secure) throw new Error("TLS is off: tls.cert and tls.key are read at start only");
+      secure.setCredentials(credentials);
     },
 
     async close(graceMs) {
