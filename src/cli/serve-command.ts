@@ -73,7 +73,7 @@ export async function runServe(argv: string[]): Promise<void> {
     printError((error as Error).message);
     process.exit(1);
   });
-  log.info(`presque listening on http://${config.host}:${presque.port}`, {
+  log.info(`presque listening on ${config.tls.cert ? "https" : "http"}://${config.host}:${presque.port}`, {
     port: presque.port,
     redis: presque.redisDescription,
   });
