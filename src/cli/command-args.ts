@@ -1,8 +1,9 @@
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { usageError } from "./cli-error.ts";
+import { serverFlagOptions } from "./server-flags.ts";
 
 const commonOptions = {
-  url: { type: "string" },
+  ...serverFlagOptions,
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsOptionsConfig;
 
@@ -14,7 +15,7 @@ export interface Positionals {
 }
 
 /**
- * A command's flags (plus --url and --help) and its positional arguments, checked: a missing one
+ * A command's flags (plus --url, --api-key, --ca and --help) and its positional arguments, checked: a missing one
  * and an extra one are both usage errors. Undefined when --help was asked for and `usage` printed.
  */
 export function commandArgs<const T extends ParseArgsOptionsConfig>(

@@ -2,6 +2,7 @@ import { usageError } from "./cli-error.ts";
 import { parseCount } from "./cli-values.ts";
 import { commandArgs } from "./command-args.ts";
 import { createRestClient, queuePath } from "./rest-client.ts";
+import { serverFlagsHelp } from "./server-flags.ts";
 import { subcommand } from "./subcommand.ts";
 import { table } from "./table.ts";
 
@@ -14,8 +15,8 @@ Dead letters: jobs that failed every attempt, expired, or were nacked as not ret
                                                        back to ready with attempt 0 (all without a filter)
   presque dead delete <queue> (--id ID... | --all)     delete some, or every one with --all
 
-Each takes --json (print the server's answer) and --url URL.
-`;
+Each takes --json (print the server's answer).
+${serverFlagsHelp}`;
 
 interface DeadJobJson {
   id: string;
@@ -45,7 +46,7 @@ export async function runDead(argv: string[]): Promise<void> {
     if (values.limit !== undefined) query.set("limit", String(parseCount(values.limit, "--limit")));
     if (values.cursor !== undefined) query.set("cursor", values.cursor);
     const path = `/dead/${queuePath(positionals[0] as string)}${query.size > 0 ? `?${query}` : ""}`;
-    const answer = await createRestClient(values.url).request("GET", path);
+    const answer = await createRestClient(values).request("GET", path);
     if (values.json) return void process.stdout.write(`${answer.text}\n`);
     const page = JSON.parse(answer.text) as { jobs: DeadJobJson[]; next_cursor?: string };
     const rows = page.jobs.map((job) => [
@@ -72,11 +73,7 @@ export async function runDead(argv: string[]): Promise<void> {
     const { values, positionals } = args;
     const queue = positionals[0] as string;
     const body = JSON.stringify({ ids: values.id, error_contains: values["error-contains"], to: values.to });
-    const answer = await createRestClient(values.url).request(
-      "POST",
-      `/dead/${queuePath(queue)}/redrive`,
-      body,
-    );
+    const answer = await createRestClient(values).request("POST", `/dead/${queuePath(queue)}/redrive`, body);
     if (values.json) return void process.stdout.write(`${answer.text}\n`);
     const { redriven } = JSON.parse(answer.text) as { redriven: number };
     return void process.stdout.write(
@@ -92,7 +89,7 @@ export async function runDead(argv: string[]): Promise<void> {
   }
   const queue = positionals[0] as string;
   const body = values.id === undefined ? undefined : JSON.stringify({ ids: values.id });
-  const answer = await createRestClient(values.url).request("DELETE", `/dead/${queuePath(queue)}`, body);
+  const answer = await createRestClient(values).request("DELETE", `/dead/${queuePath(queue)}`, body);
   if (values.json) return void process.stdout.write(`${answer.text}\n`);
   const { deleted } = JSON.parse(answer.text) as { deleted: number };
   process.stdout.write(`deleted ${deleted} dead letters of ${queue}\n`);

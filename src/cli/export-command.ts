@@ -6,14 +6,15 @@ import { commandArgs } from "./command-args.ts";
 import { fileError } from "./file-error.ts";
 import { createProgressBar } from "./progress-bar.ts";
 import { createRestClient, queuePath } from "./rest-client.ts";
+import { serverFlagsHelp } from "./server-flags.ts";
 
-const usage = `Usage: presque export <queue> [file.ndjson] [--url URL]
+const usage = `Usage: presque export <queue> [file.ndjson] [--url URL] [--api-key KEY] [--ca FILE]
 
 Moves the queue's ready jobs into an NDJSON file (stdout when no file or "-"), one payload per
 line, as stored. Each batch is written (and synced, for a file) before it is acked, so an
 interrupted export may write a job twice but never loses one. Delayed and leased jobs stay.
 A progress bar shows on a terminal.
-`;
+${serverFlagsHelp}`;
 
 const batchSize = 500;
 /** Long enough to write and sync a batch; an interrupted export's jobs come back after it. */
@@ -24,8 +25,8 @@ export async function runExport(argv: string[]): Promise<void> {
   if (!args) return;
   const [queue, named] = args.positionals as [string, string | undefined];
   const path = named === "-" ? undefined : named;
-  const rest = createRestClient(args.values.url);
-  const client = createPresqueClient({ baseUrl: rest.baseUrl });
+  const rest = createRestClient(args.values);
+  const client = createPresqueClient({ baseUrl: rest.baseUrl, apiKey: rest.apiKey, ca: rest.ca });
   const info = JSON.parse((await rest.request("GET", `/j/${queuePath(queue)}`)).text) as { ready: number };
   const progress = createProgressBar(`export ${queue}`, info.ready);
   const file = path

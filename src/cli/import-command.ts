@@ -5,12 +5,13 @@ import { commandArgs } from "./command-args.ts";
 import { fileError } from "./file-error.ts";
 import { createProgressBar } from "./progress-bar.ts";
 import { createRestClient, queuePath } from "./rest-client.ts";
+import { serverFlagsHelp } from "./server-flags.ts";
 
-const usage = `Usage: presque import <queue> [file.ndjson] [--url URL]
+const usage = `Usage: presque import <queue> [file.ndjson] [--url URL] [--api-key KEY] [--ca FILE]
 
 Enqueues one job per line of an NDJSON file (stdin when no file or "-"), in batches; each
 payload is stored byte for byte. Blank lines are skipped. A progress bar shows on a terminal.
-`;
+${serverFlagsHelp}`;
 
 /** Batches stay well under the server's default limits (1000 jobs, 1 MiB body). */
 const maxBatchJobs = 500;
@@ -21,7 +22,7 @@ export async function runImport(argv: string[]): Promise<void> {
   if (!args) return;
   const [queue, path] = args.positionals as [string, string | undefined];
   const file = path === "-" ? undefined : path;
-  const rest = createRestClient(args.values.url);
+  const rest = createRestClient(args.values);
   const progress = createProgressBar(`import ${queue}`, file ? await countLines(file) : undefined);
 
   let batch: string[] = [];

@@ -2,6 +2,7 @@ import { text } from "node:stream/consumers";
 import { durationMs, parseCount, parsePriority } from "./cli-values.ts";
 import { commandArgs } from "./command-args.ts";
 import { createRestClient, queuePath } from "./rest-client.ts";
+import { serverFlagsUsage } from "./server-flags.ts";
 
 const usage = `Usage: presque push <queue> [json] [options]
 
@@ -15,8 +16,7 @@ Options:
   --max-attempts N         attempts before it goes to dead letters (default: the queue's)
   --idempotency-key KEY    a retried push with this key returns the first job, not a second one
   --json                   print the server's answer ({"id", "queue"}) instead of the id
-  --url URL                presque's address (default $PRESQUE_URL or http://localhost:5000)
-`;
+${serverFlagsUsage}`;
 
 export async function runPush(argv: string[]): Promise<void> {
   const args = commandArgs(
@@ -48,7 +48,7 @@ export async function runPush(argv: string[]): Promise<void> {
   const headers: Record<string, string> = key === undefined ? {} : { "idempotency-key": key };
   const payload = positionals[1] ?? (await text(process.stdin));
   const suffix = query.size > 0 ? `?${query}` : "";
-  const rest = createRestClient(values.url);
+  const rest = createRestClient(values);
   const answer = await rest.request("POST", `/q/${queuePath(queue)}${suffix}`, payload, headers);
   if (values.json) return void process.stdout.write(`${answer.text}\n`);
   process.stdout.write(`${(JSON.parse(answer.text) as { id: string }).id}\n`);

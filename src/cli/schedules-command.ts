@@ -3,6 +3,7 @@ import { usageError } from "./cli-error.ts";
 import { durationMs, parsePriority } from "./cli-values.ts";
 import { commandArgs } from "./command-args.ts";
 import { createRestClient, queuePath } from "./rest-client.ts";
+import { serverFlagsHelp } from "./server-flags.ts";
 import { subcommand } from "./subcommand.ts";
 import { table } from "./table.ts";
 
@@ -15,8 +16,8 @@ Recurring schedules: each enqueues its payload into its queue once per tick.
                                                   create or replace one; the payload is json or stdin
   presque schedules delete <queue> <name>         stop one (the jobs it enqueued stay)
 
-Each takes --json (print the server's answer) and --url URL.
-`;
+Each takes --json (print the server's answer).
+${serverFlagsHelp}`;
 
 interface ScheduleJson {
   name: string;
@@ -38,7 +39,7 @@ export async function runSchedules(argv: string[]): Promise<void> {
     if (!args) return;
     const queue = args.positionals[0];
     const path = queue === undefined ? "/schedules" : `/schedules/${queuePath(queue)}`;
-    const answer = await createRestClient(args.values.url).request("GET", path);
+    const answer = await createRestClient(args.values).request("GET", path);
     if (args.values.json) return void process.stdout.write(`${answer.text}\n`);
     const { schedules } = JSON.parse(answer.text) as { schedules: ScheduleJson[] };
     const rows = schedules.map((s) => [
@@ -57,7 +58,7 @@ export async function runSchedules(argv: string[]): Promise<void> {
     if (!args) return;
     const [queue, name] = args.positionals as [string, string];
     const path = `/schedules/${queuePath(queue)}/${encodeURIComponent(name)}`;
-    const answer = await createRestClient(args.values.url).request("DELETE", path);
+    const answer = await createRestClient(args.values).request("DELETE", path);
     if (args.values.json) return void process.stdout.write(`${answer.text}\n`);
     return void process.stdout.write(`deleted schedule ${name} of ${queue}\n`);
   }
@@ -89,7 +90,7 @@ export async function runSchedules(argv: string[]): Promise<void> {
   });
   const body = `${head.slice(0, -1)}${head === "{}" ? "" : ","}"payload":${payload}}`;
   const path = `/schedules/${queuePath(queue)}/${encodeURIComponent(name)}`;
-  const answer = await createRestClient(values.url).request("PUT", path, body);
+  const answer = await createRestClient(values).request("PUT", path, body);
   if (values.json) return void process.stdout.write(`${answer.text}\n`);
   const schedule = JSON.parse(answer.text) as ScheduleJson;
   process.stdout.write(`schedule ${name} of ${queue}: next run at ${schedule.next_run_at}\n`);

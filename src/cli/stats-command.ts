@@ -1,11 +1,12 @@
 import { commandArgs } from "./command-args.ts";
 import { createRestClient, queuePath } from "./rest-client.ts";
+import { serverFlagsHelp } from "./server-flags.ts";
 import { table } from "./table.ts";
 
-const usage = `Usage: presque stats [queue] [--json] [--url URL]
+const usage = `Usage: presque stats [queue] [--json] [--url URL] [--api-key KEY] [--ca FILE]
 
 Counts per queue: ready, delayed, in flight, dead, processed, failed.
-`;
+${serverFlagsHelp}`;
 
 interface QueueInfoJson {
   queue: string;
@@ -24,7 +25,7 @@ export async function runStats(argv: string[]): Promise<void> {
   const args = commandArgs(argv, usage, { json: { type: "boolean" } }, { optional: ["queue"] });
   if (!args) return;
   const { values, positionals } = args;
-  const rest = createRestClient(values.url);
+  const rest = createRestClient(values);
   const queue = positionals[0];
   const answer = await rest.request("GET", queue === undefined ? "/stats" : `/j/${queuePath(queue)}`);
   if (values.json) return void process.stdout.write(`${answer.text}\n`);

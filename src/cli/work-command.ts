@@ -1,10 +1,13 @@
 import { parseArgs } from "node:util";
 import { createJsonLogger } from "../log.ts";
-import { defaultPresqueUrl } from "../sdk/client.ts";
+import { createPresqueClient } from "../sdk/client.ts";
 import { Worker } from "../sdk/worker.ts";
 import { usageError } from "./cli-error.ts";
 import { durationMs, parseCount } from "./cli-values.ts";
+import { checkConsumeAccess } from "./consume-access.ts";
 import { runJobProcess } from "./job-process.ts";
+import { createRestClient } from "./rest-client.ts";
+import { serverFlagOptions, serverFlagsUsage } from "./server-flags.ts";
 
 const usage = `Usage: presque work --queue NAME [--queue NAME...] [options] -- <command> [args...]
 
@@ -21,9 +24,8 @@ Options:
   --timeout 60s       kill a program that runs longer, and nack its job (default: no limit)
   --lease 30s         lease per job, extended while the program runs (default 30s)
   --name NAME         name in the worker registry (GET /w/)
-  --url URL           presque's address (default $PRESQUE_URL or http://localhost:5000)
   -h, --help          this text
-
+${serverFlagsUsage}
 Example:
   presque work --queue emails -- sh -c 'jq -r .to | xargs -n1 ./send-welcome'
 `;
@@ -38,7 +40,7 @@ export async function runWork(argv: string[]): Promise<void> {
       timeout: { type: "string" },
       lease: { type: "string" },
       name: { type: "string" },
-      url: { type: "string" },
+      ...serverFlagOptions,
       help: { type: "boolean", short: "h" },
     },
   });
@@ -46,12 +48,16 @@ export async function runWork(argv: string[]): Promise<void> {
   const command = split === -1 ? [] : argv.slice(split + 1);
   if (command.length === 0) throw usageError(`name the program to run after --\n\n${usage}`);
   if (!values.queue?.length) throw usageError(`name at least one --queue\n\n${usage}`);
-  const url = values.url ?? defaultPresqueUrl();
+  const rest = createRestClient(values);
+  const url = rest.baseUrl;
   const timeoutMs = values.timeout === undefined ? 0 : durationMs(values.timeout, "--timeout");
   const leaseMs = values.lease === undefined ? 30_000 : durationMs(values.lease, "--lease");
 
+  // A missing key or scope is said once, now, instead of as retries in the worker's log forever.
+  await checkConsumeAccess(rest, values.queue);
+  const client = createPresqueClient({ baseUrl: url, apiKey: rest.apiKey, ca: rest.ca });
   const worker = new Worker({
-    url,
+    client,
     queues: values.queue,
     concurrency: values.concurrency === undefined ? 1 : parseCount(values.concurrency, "--concurrency"),
     leaseSeconds: Math.max(1, Math.round(leaseMs / 1000)),
@@ -59,5 +65,9 @@ export async function runWork(argv: string[]): Promise<void> {
     log: createJsonLogger(),
     work: (job) => runJobProcess(command, job, { timeoutMs, env: { PRESQUE_URL: url } }),
   });
-  await worker.run();
+  try {
+    await worker.run();
+  } finally {
+    client.close();
+  }
 }

@@ -1,5 +1,4 @@
-import { type Client, createClient, type Transport } from "@connectrpc/connect";
-import { createConnectTransport, createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { type Client, createClient } from "@connectrpc/connect";
 import { Health } from "../../gen/grpc/health/v1/health_pb.ts";
 import { ConsumerService } from "../../gen/presque/v1/consumer_service_pb.ts";
 import { ControlService } from "../../gen/presque/v1/control_service_pb.ts";
@@ -7,12 +6,25 @@ import { DeadLetterService } from "../../gen/presque/v1/dead_letter_service_pb.t
 import { QueueService } from "../../gen/presque/v1/queue_service_pb.ts";
 import { ScheduleService } from "../../gen/presque/v1/schedule_service_pb.ts";
 import { StatsService } from "../../gen/presque/v1/stats_service_pb.ts";
+import { createClientTransport } from "./client-transport.ts";
 import { withEnqueueRetry } from "./enqueue-retry.ts";
 import { createProducer, type Producer } from "./producer.ts";
 
 export interface PresqueClientOptions {
-  /** Where presque listens, e.g. "http://localhost:5000". */
+  /** Where presque listens, e.g. "http://localhost:5000", or "https://queue.example:5000" with TLS. */
   baseUrl: string;
+  /**
+   * The API key's secret (`pq_...`), sent as `Authorization: Bearer <key>` on every call of every
+   * service. Needed when the server has keys configured. Never read from the environment: pass
+   * `process.env.PRESQUE_API_KEY` yourself if that is where you keep it.
+   */
+  apiKey?: string;
+  /**
+   * PEM certificate(s) of the CA that signed the server's certificate, for an https:// baseUrl
+   * whose certificate a public CA did not sign. Only these CAs are trusted then. Default: Node's
+   * bundled public CAs.
+   */
+  ca?: string | Buffer;
   /** "connect" (default) works over HTTP/1.1 and through most proxies; "grpc" needs HTTP/2. */
   protocol?: "connect" | "grpc";
   /** HTTP version of the Connect protocol; gRPC always uses HTTP/2. Default "1.1". */
@@ -54,14 +66,7 @@ export interface FullPresqueClient extends PresqueClient, Producer {
 
 export function createPresqueClient(options: PresqueClientOptions): FullPresqueClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
-  const http2 = options.protocol === "grpc" || options.httpVersion === "2";
-  const sessionManager = http2 ? new Http2SessionManager(baseUrl) : undefined;
-  const transport: Transport =
-    options.protocol === "grpc"
-      ? createGrpcTransport({ baseUrl, sessionManager })
-      : sessionManager
-        ? createConnectTransport({ baseUrl, httpVersion: "2", sessionManager })
-        : createConnectTransport({ baseUrl, httpVersion: "1.1" });
+  const { transport, close } = createClientTransport({ ...options, baseUrl });
   const queue = withEnqueueRetry(createClient(QueueService, transport), {
     retries: options.enqueueRetries ?? 3,
     onRetry: options.onEnqueueRetry,
@@ -75,7 +80,7 @@ export function createPresqueClient(options: PresqueClientOptions): FullPresqueC
     deadLetters: createClient(DeadLetterService, transport),
     schedules: createClient(ScheduleService, transport),
     health: createClient(Health, transport),
-    close: () => sessionManager?.abort(),
+    close,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from "../log.ts";
-import type { PresqueClient } from "./client.ts";
+import type { PresqueClient, PresqueClientOptions } from "./client.ts";
 
 /** A job as the work function sees it. */
 export interface WorkerJob<Payload = unknown> {
@@ -37,6 +37,10 @@ export interface WorkerOptions<Payload = unknown> {
   reviver?: JsonReviver;
   /** presque's address; default $PRESQUE_URL or http://localhost:5000. Ignored when client is given. */
   url?: string;
+  /** The API key's secret, sent on every call (see PresqueClientOptions.apiKey). Ignored when client is given. */
+  apiKey?: string;
+  /** PEM CA certificate(s) for an https:// url (see PresqueClientOptions.ca). Ignored when client is given. */
+  ca?: string | Buffer;
   client?: PresqueClient;
   /** Jobs run at once; default 1. */
   concurrency?: number;
@@ -80,6 +84,14 @@ export const bigIntReviver: JsonReviver = (_key, value, context) =>
   /^-?\d+$/.test(context.source)
     ? BigInt(context.source)
     : value;
+
+/** The client a Worker makes for itself when it is given none. */
+export function workerClientOptions(
+  options: Pick<WorkerOptions, "url" | "apiKey" | "ca">,
+  defaultUrl: string,
+): PresqueClientOptions {
+  return { baseUrl: options.url ?? defaultUrl, apiKey: options.apiKey, ca: options.ca };
+}
 
 /** Catches a worker that could never work at construction, not at the first job. */
 export function checkWorkerOptions<Payload>(options: WorkerOptions<Payload>) {
