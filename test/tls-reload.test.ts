@@ -2,9 +2,10 @@ import { X509Certificate } from "node:crypto";
 import { copyFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import tls from "node:tls";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ConfigError } from "../src/config/config-error.ts";
 import { startTestServer, type TestServer } from "./support/presque-server.ts";
+import { spawnPresque } from "./support/spawn-presque.ts";
 import { makeTestCertificates, type TestCertificates } from "./support/test-certificates.ts";
 
 /*
@@ -31,10 +32,10 @@ afterAll(async () => {
 });
 
 /** The SHA-256 fingerprint of the certificate a new TLS connection to presque is shown. */
-async function servedFingerprint(): Promise<string> {
+async function servedFingerprint(port = server.port): Promise<string> {
   const socket = tls.connect({
     host: "127.0.0.1",
-    port: server.port,
+    port,
     ca: await readFile(certs.ca),
     servername: "localhost",
   });
@@ -76,6 +77,33 @@ describe("reloading the TLS certificate", () => {
       expect(await servedFingerprint()).toBe(before);
     } finally {
       await writeFile(served.key, goodKey);
+    }
+  });
+});
+
+describe("presque serve with tls.cert and tls.key", () => {
+  it("says https at start, and takes the renewed certificate on SIGHUP", async () => {
+    await copyFile(certs.server.cert, served.cert);
+    await copyFile(certs.server.key, served.key);
+    const spawned = await spawnPresque([], {
+      REDIS_URL: inject("redisUrl"),
+      PRESQUE_TLS_CERT: served.cert,
+      PRESQUE_TLS_KEY: served.key,
+    });
+    try {
+      const listening = await spawned.logLine(/presque listening on/);
+      expect(listening).toMatch(/presque listening on https:\/\/127\.0\.0\.1:\d+/);
+      const port = Number(new URL(spawned.baseUrl).port);
+      expect(await servedFingerprint(port)).toBe(await fingerprintOf(certs.server.cert));
+
+      const renewed = await certs.serverCertificate("renewed-on-sighup");
+      await copyFile(renewed.cert, served.cert);
+      await copyFile(renewed.key, served.key);
+      spawned.child.kill("SIGHUP");
+      await spawned.logLine(/reloaded \(SIGHUP\)/);
+      expect(await servedFingerprint(port)).toBe(await fingerprintOf(renewed.cert));
+    } finally {
+      await spawned.terminate();
     }
   });
 });
