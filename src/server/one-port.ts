@@ -47,7 +47,7 @@ export interface OnePortServer {
 /**
  * HTTP/1.1 and h2c on one port. Node's `allowHTTP1` works only with TLS (ALPN), so a plain TCP
  * server peeks at the first bytes of each connection and hands it to the http or http2 server
- * (nodejs/node#26795). Both servers run the same handler. With `tls`, the port speaks TLS only:
+ * (nodejs/node#26795). Both servers run the same handler. With tlsCredentials the port speaks TLS only:
  * each connection is decrypted first, then handed on the same way, so the same handler and limits
  * apply, and `req.socket` is the TLSSocket (`encrypted`, `authorized`, `getPeerCertificate()`).
  */
