@@ -4,7 +4,7 @@ import https from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultConfig } from "../src/config/config.ts";
 import { createOnePortServer, type OnePortServer } from "../src/server/one-port.ts";
-import { isEncrypted, peerCertificateName } from "../src/server/peer-certificate.ts";
+import { isEncrypted, peerCertificateName } from "../src/auth/peer-certificate.ts";
 import { readTlsCredentials } from "../src/server/tls-options.ts";
 import { testKey, withKeys } from "./support/auth-keys.ts";
 import { startTestServer, type TestServer } from "./support/presque-server.ts";

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Http2ServerRequest } from "node:http2";
-import type { TLSSocket } from "node:tls";
+import { isEncrypted, peerCertificateName } from "./peer-certificate.ts";
 
 /** What the auth checks read of a request, the same for REST and RPC, HTTP/1.1 and h2. */
 export interface RequestFacts {
@@ -22,8 +22,7 @@ type NodeRequest = IncomingMessage | Http2ServerRequest;
 
 export function requestFacts(req: NodeRequest): RequestFacts {
   const headers = req.headers;
-  const socket = req.socket as Partial<TLSSocket> | undefined;
-  const encrypted = socket?.encrypted === true;
+  const encrypted = isEncrypted(req);
   return {
     method: req.method ?? "GET",
     host: one(headers.host) ?? one(headers[":authority"]),
@@ -31,9 +30,9 @@ export function requestFacts(req: NodeRequest): RequestFacts {
     secFetchSite: one(headers["sec-fetch-site"]),
     contentType: one(headers["content-type"]),
     bearer: bearerOf(one(headers.authorization)),
-    remoteAddress: socket?.remoteAddress ?? "unknown",
+    remoteAddress: req.socket?.remoteAddress ?? "unknown",
     encrypted,
-    certificateName: encrypted ? verifiedName(socket) : undefined,
+    certificateName: peerCertificateName(req),
   };
 }
 
@@ -45,10 +44,4 @@ function bearerOf(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const match = /^Bearer +(\S+) *$/i.exec(header);
   return match ? (match[1] as string) : "";
-}
-
-function verifiedName(socket: Partial<TLSSocket> | undefined): string | undefined {
-  if (socket?.authorized !== true || typeof socket.getPeerCertificate !== "function") return undefined;
-  const cn = socket.getPeerCertificate().subject?.CN;
-  return typeof cn === "string" ? cn : undefined;
 }

@@ -71,7 +71,8 @@ export function buildHandler(deps: HandlerDeps) {
       for (const handler of router.handlers) procedures.add(handler.requestPath);
       // Secure by default: an RPC without an access rule stops the server from starting.
       const unruled = [...procedures].filter((path) => rpcAccess[path.slice(1)] === undefined);
-      if (unruled.length > 0) throw new Error(`RPCs without an access rule in rpc-access.ts: ${unruled.join(", ")}`);
+      if (unruled.length > 0)
+        throw new Error(`RPCs without an access rule in rpc-access.ts: ${unruled.join(", ")}`);
     },
     // Node's two response classes differ only in overloads the REST layer does not use.
     fallback: (req, res) => answerUnknownProcedure(req, res) || rest.handle(req, res as unknown as Response),
