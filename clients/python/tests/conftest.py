@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -13,6 +16,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -66,9 +70,9 @@ def redis_url() -> Iterator[str]:
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def presque_url(redis_url: str) -> Iterator[str]:
-    env = {**os.environ, "REDIS_URL": redis_url}
+def _serve(redis_url: str, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """``presque serve`` on a free port; yields its URL (https:// when TLS is configured)."""
+    env = {**os.environ, "REDIS_URL": redis_url, **(extra_env or {})}
     proc = subprocess.Popen(
         [_node(), str(ROOT / "bin" / "presque.js"), "serve", "--host", "127.0.0.1", "--port", "0"],
         cwd=ROOT,
@@ -80,19 +84,92 @@ def presque_url(redis_url: str) -> Iterator[str]:
     )
     assert proc.stderr is not None
     lines: list[str] = []
-    port = None
+    url = None
     for line in proc.stderr:  # JSON log lines; the "listening" one carries the port picked
         lines.append(line)
-        match = re.search(r"presque listening on http://[^:]+:(\d+)", line)
+        match = re.search(r"presque listening on (https?)://[^:]+:(\d+)", line)
         if match:
-            port = int(match.group(1))
+            url = f"{match.group(1)}://127.0.0.1:{match.group(2)}"
             break
-    if port is None:
+    if url is None:
         raise RuntimeError(f"presque exited with {proc.wait()} before listening:\n{''.join(lines)}")
     threading.Thread(target=proc.stderr.read, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(15)
+    try:
+        yield url
+    finally:  # also when the generator is closed (GeneratorExit at the yield)
+        proc.terminate()
+        proc.wait(15)
+
+
+@pytest.fixture(scope="session")
+def presque_url(redis_url: str) -> Iterator[str]:
+    yield from _serve(redis_url)
+
+
+@dataclass(frozen=True)
+class SecuredPresque:
+    """A presque with API keys (and TLS, for ``tls_url``): the secrets clients send, its CA."""
+
+    url: str
+    tls_url: str
+    full_key: str
+    """Scope ``*``."""
+    reader_key: str
+    """Scope ``read:*``: may read stats, may not enqueue nor consume."""
+    ca_pem: bytes
+    other_ca_pem: bytes
+    """A CA that signed nothing here."""
+
+
+def _new_secret() -> str:
+    """As ``presque keys create`` makes them: pq_ and 256 random bits in base64url."""
+    return "pq_" + base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+
+
+def _certificates(workdir: Path) -> None:
+    """A throwaway CA, a server certificate it signed for 127.0.0.1, and an unrelated CA."""
+    new_key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=workdir, check=True, capture_output=True, timeout=60)
+
+    for ca in ("ca", "other-ca"):
+        openssl("req", "-x509", *new_key, "-days", "1", "-subj", f"/CN={ca}", "-keyout", f"{ca}.key", "-out", f"{ca}.crt")
+    openssl("req", *new_key, "-subj", "/CN=server", "-keyout", "server.key", "-out", "server.csr")
+    (workdir / "server.ext").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n")
+    openssl(
+        "x509", "-req", "-in", "server.csr", "-days", "1", "-extfile", "server.ext",
+        "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt",
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def secured(redis_url: str) -> Iterator[SecuredPresque]:
+    workdir = Path(tempfile.mkdtemp(prefix="presque-py-auth-"))
+    full, reader = _new_secret(), _new_secret()
+    keys = [
+        {"name": "py-full", "hash": "sha256:" + hashlib.sha256(full.encode()).hexdigest(), "scopes": ["*"]},
+        {"name": "py-reader", "hash": "sha256:" + hashlib.sha256(reader.encode()).hexdigest(), "scopes": ["read:*"]},
+    ]
+    (workdir / "keys.yaml").write_text(json.dumps({"keys": keys}))  # JSON is YAML
+    _certificates(workdir)
+    auth = {"PRESQUE_AUTH_KEYS_FILE": str(workdir / "keys.yaml"), "PRESQUE_AUTH_MAX_FAILURES": "100000"}
+    tls = {"PRESQUE_TLS_CERT": str(workdir / "server.crt"), "PRESQUE_TLS_KEY": str(workdir / "server.key")}
+    plain_server = _serve(redis_url, auth)
+    tls_server = _serve(redis_url, {**auth, **tls})
+    try:
+        yield SecuredPresque(
+            url=next(plain_server),
+            tls_url=next(tls_server),
+            full_key=full,
+            reader_key=reader,
+            ca_pem=(workdir / "ca.crt").read_bytes(),
+            other_ca_pem=(workdir / "other-ca.crt").read_bytes(),
+        )
+    finally:
+        for server in (tls_server, plain_server):
+            server.close()  # runs the generator's teardown: the process is stopped
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from typing import Any
 import grpc
 from google.protobuf import timestamp_pb2
 
+from presque._auth import BearerInterceptor
 from presque._job import Job
 from presque.v1 import (
     consumer_service_pb2 as consumer_pb,
@@ -90,24 +91,59 @@ def _json_text(payload: Any) -> str:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
+def open_channel(
+    url: str, *, api_key: str | None = None, root_certificates: bytes | None = None, tls: bool | None = None
+) -> grpc.Channel:
+    """The channel a :class:`Client` makes: TLS for ``https://`` URLs, ``root_certificates`` or
+    ``tls=True`` (else plain h2c), and the API key on every call when one is given."""
+    use_tls = tls if tls is not None else url.startswith("https://") or root_certificates is not None
+    if not use_tls and root_certificates is not None:
+        raise ValueError("root_certificates is for TLS, but tls=False")
+    if not use_tls and url.startswith("https://"):
+        raise ValueError(f"tls=False, but {url} is an https:// URL")
+    target = target_of(url)
+    if use_tls:
+        credentials = grpc.ssl_channel_credentials(root_certificates=root_certificates)
+        channel = grpc.secure_channel(target, credentials)
+    else:
+        channel = grpc.insecure_channel(target)
+    return channel if api_key is None else with_api_key(channel, api_key)
+
+
+def with_api_key(channel: grpc.Channel, api_key: str) -> grpc.Channel:
+    """``channel`` with ``authorization: Bearer <api_key>`` added to every call."""
+    return grpc.intercept_channel(channel, BearerInterceptor(api_key))
+
+
 class Client:
     """Producer and consumer calls of presque over gRPC.
 
     ``Client("127.0.0.1:5000")`` (or ``"http://127.0.0.1:5000"``). Every call raises
     :class:`PresqueError` when refused. Payloads travel as JSON text (``payload_json``), so what
     a worker gets is byte for byte what was stored.
+
+    A presque with API keys: ``Client(url, api_key=os.environ["PRESQUE_API_KEY"])`` sends the key
+    on every call. One serving TLS: an ``https://`` URL (or ``tls=True``); ``root_certificates``
+    is the PEM of a private CA that signed its certificate (default: the system's roots).
     """
 
     def __init__(
         self,
         url: str = "127.0.0.1:5000",
         *,
+        api_key: str | None = None,
+        root_certificates: bytes | None = None,
+        tls: bool | None = None,
         timeout: float = 30.0,
         channel: grpc.Channel | None = None,
     ) -> None:
         self.target = target_of(url)
         self.timeout = timeout
-        self._channel = channel or grpc.insecure_channel(self.target)
+        if channel is not None:
+            # A channel of your own keeps its transport; the key still goes on every call.
+            self._channel = channel if api_key is None else with_api_key(channel, api_key)
+        else:
+            self._channel = open_channel(url, api_key=api_key, root_certificates=root_certificates, tls=tls)
         self._owns_channel = channel is None
         self.queue = queue_grpc.QueueServiceStub(self._channel)  # type: ignore[no-untyped-call]
         self.control = control_grpc.ControlServiceStub(self._channel)  # type: ignore[no-untyped-call]

@@ -44,6 +44,11 @@ class Worker:
 
             def work(self, job):
                 send(job.payload["to"])
+
+    A presque with API keys or TLS: ``Mailer("https://queue.example:5000", api_key=key,
+    root_certificates=ca_pem)`` (the same arguments as :class:`Client`); a key that is missing or
+    may not consume a queue stops ``run()`` with :class:`PresqueError` (UNAUTHENTICATED,
+    PERMISSION_DENIED) instead of retrying.
     """
 
     queues: ClassVar[Sequence[str]] = ()
@@ -62,6 +67,9 @@ class Worker:
         lease_seconds: int | None = None,
         poll_seconds: int | None = None,
         client: Client | None = None,
+        api_key: str | None = None,
+        root_certificates: bytes | None = None,
+        tls: bool | None = None,
     ) -> None:
         work = getattr(type(self), "work", None)
         if not callable(work) or work is Worker.work:
@@ -74,7 +82,8 @@ class Worker:
         self._poll = max(1, int(poll_seconds or type(self).poll_seconds))
         if self._concurrency < 1:
             raise ValueError("concurrency must be at least 1")
-        self.client = client or Client(url)
+        # api_key, root_certificates and tls are for the Client it makes; a given client has its own.
+        self.client = client or Client(url, api_key=api_key, root_certificates=root_certificates, tls=tls)
         self._owns_client = client is None
         self._stopping = threading.Event()
         self._slots = threading.Semaphore(self._concurrency)
