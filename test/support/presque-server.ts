@@ -34,7 +34,7 @@ export async function startTestServer(
   };
   const presque = await startPresque(config, log);
   return {
-    baseUrl: `http://127.0.0.1:${presque.port}`,
+    baseUrl: `${config.tls.cert ? "https" : "http"}://127.0.0.1:${presque.port}`,
     port: presque.port,
     prefix,
     routes: presque.routes,
