@@ -1,6 +1,8 @@
 import { type ApiKeyEntry, hashSecret, newSecret } from "../../src/auth/api-key.ts";
 import type { Verb } from "../../src/auth/scope.ts";
 import { defaultConfig, type PresqueConfig } from "../../src/config/config.ts";
+import { curl } from "./curl.ts";
+import type { TestServer } from "./presque-server.ts";
 
 /** A key for a test server: its secret (what clients send) and its config entry. */
 export interface TestKey {
@@ -27,3 +29,16 @@ export function scopesWithout(verb: Verb): string[] {
 }
 
 export const bearer = (key: TestKey) => ({ authorization: `Bearer ${key.secret}` });
+
+/**
+ * curl against presque with a key and a JSON content type (with auth on, curl -d's form type is
+ * refused with 415); `args` are curl's own.
+ */
+export const curlWithKey = (server: TestServer, key: TestKey | undefined, path: string, ...args: string[]) =>
+  curl(
+    `${server.baseUrl}${path}`,
+    ...Object.entries({ ...(key ? bearer(key) : {}), "content-type": "application/json" }).flatMap(
+      ([name, value]) => ["-H", `${name}: ${value}`],
+    ),
+    ...args,
+  );
