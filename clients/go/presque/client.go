@@ -9,6 +9,7 @@ package presque
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -35,6 +36,7 @@ type Client struct {
 
 type clientConfig struct {
 	httpClient connect.HTTPClient
+	tlsConfig  *tls.Config
 	grpc       bool
 	options    []connect.ClientOption
 }
@@ -47,8 +49,8 @@ func WithHTTPClient(c connect.HTTPClient) Option {
 	return func(cfg *clientConfig) { cfg.httpClient = c }
 }
 
-// WithGRPC speaks gRPC (HTTP/2; over http:// URLs with prior knowledge) instead of the Connect
-// protocol over HTTP/1.1.
+// WithGRPC speaks gRPC (HTTP/2: over http:// URLs with prior knowledge, over https:// by ALPN)
+// instead of the Connect protocol over HTTP/1.1.
 func WithGRPC() Option {
 	return func(cfg *clientConfig) { cfg.grpc = true }
 }
@@ -67,7 +69,9 @@ func H2CClient() *http.Client {
 	return &http.Client{Transport: &http.Transport{Protocols: p}}
 }
 
-// NewClient returns a Client for the presque at baseURL, e.g. "http://127.0.0.1:5000".
+// NewClient returns a Client for the presque at baseURL, e.g. "http://127.0.0.1:5000", or
+// "https://queue.example:5000" for a presque serving TLS (WithTLSConfig for a private CA).
+// WithAPIKey gives the key of a presque that has keys.
 func NewClient(baseURL string, opts ...Option) *Client {
 	cfg := clientConfig{}
 	for _, opt := range opts {
@@ -76,12 +80,9 @@ func NewClient(baseURL string, opts ...Option) *Client {
 	options := cfg.options
 	if cfg.grpc {
 		options = append([]connect.ClientOption{connect.WithGRPC()}, options...)
-		if cfg.httpClient == nil {
-			cfg.httpClient = H2CClient()
-		}
 	}
 	if cfg.httpClient == nil {
-		cfg.httpClient = http.DefaultClient
+		cfg.httpClient = defaultHTTPClient(cfg.grpc, cfg.tlsConfig)
 	}
 	baseURL = strings.TrimRight(baseURL, "/")
 	h := cfg.httpClient

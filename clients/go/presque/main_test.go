@@ -19,28 +19,42 @@ import (
 // redis-server of its own (both real processes, in a temporary directory).
 var baseURL string
 
+// secured is a presque with API keys serving TLS (secured_test.go), which TestMain always starts.
+var secured *securedPresque
+
 func TestMain(m *testing.M) {
 	if queue := os.Getenv("PRESQUE_TEST_AS_WORKER"); queue != "" {
 		os.Exit(workerProcess(os.Getenv("PRESQUE_URL"), queue))
 	}
-	if url := os.Getenv("PRESQUE_URL"); url != "" {
-		baseURL = url
-		os.Exit(m.Run())
-	}
-	url, stop, err := startPresque()
+	s, stopSecured, err := startSecuredPresque()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "presque tests: could not start presque:", err)
+		fmt.Fprintln(os.Stderr, "presque tests: could not start the presque with keys and TLS:", err)
 		os.Exit(1)
 	}
-	baseURL = url
-	code := m.Run()
-	stop()
+	secured = s
+	code := runAgainstBaseURL(m)
+	stopSecured()
 	os.Exit(code)
 }
 
-// startPresque starts redis-server on a free port, then `presque serve` on it (port 0), and
-// answers presque's URL once it logs that it listens.
-func startPresque() (string, func(), error) {
+func runAgainstBaseURL(m *testing.M) int {
+	if url := os.Getenv("PRESQUE_URL"); url != "" {
+		baseURL = url
+		return m.Run()
+	}
+	url, stop, err := startPresque(nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "presque tests: could not start presque:", err)
+		return 1
+	}
+	defer stop()
+	baseURL = url
+	return m.Run()
+}
+
+// startPresque starts redis-server on a free port, then `presque serve` on it (port 0) with
+// extraEnv (NAME=value) added, and answers presque's URL once it logs that it listens.
+func startPresque(extraEnv []string) (string, func(), error) {
 	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
 	if err != nil {
 		return "", nil, err
@@ -78,8 +92,8 @@ func startPresque() (string, func(), error) {
 	presque := exec.Command(filepath.Join(root, "node_modules", ".bin", "node"), filepath.Join(root, "bin", "presque.js"),
 		"serve", "--port", "0", "--data-dir", dir)
 	presque.Dir = dir
-	presque.Env = append(os.Environ(), fmt.Sprintf("REDIS_URL=redis://127.0.0.1:%d", port))
-	presqueProc, match, err := startAndWait(presque, regexp.MustCompile(`presque listening on (http://[0-9.:]+)`))
+	presque.Env = append(append(os.Environ(), fmt.Sprintf("REDIS_URL=redis://127.0.0.1:%d", port)), extraEnv...)
+	presqueProc, match, err := startAndWait(presque, regexp.MustCompile(`presque listening on (https?://[0-9.:]+)`))
 	if err != nil {
 		return fail(fmt.Errorf("presque serve: %w", err))
 	}
