@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { defaultConfig } from "../src/config/config.ts";
@@ -40,6 +40,7 @@ describe("loadConfig", () => {
     const file = yamlFile(`
 host: 127.0.0.1
 port: 8080
+workers: 4
 redis:
   url: redis://cache:6380/2
   username: presque
@@ -86,6 +87,7 @@ cors: {allowed_origins: ["https://app.example.com"]}
     expect(loadConfig({ file, env: {} })).toEqual({
       host: "127.0.0.1",
       port: 8080,
+      workers: 4,
       redis: {
         url: "redis://cache:6380/2",
         username: "presque",
@@ -193,6 +195,24 @@ cors: {allowed_origins: ["https://app.example.com"]}
     expect(config).toMatchObject({ port: 7070, host: "10.0.0.1", dataDir: "/flag" });
   });
 
+  it("reads workers as a count or auto (one per core), from the file, the environment and the flag", () => {
+    expect(loadConfig({ env: {} }).workers).toBe(1);
+    expect(loadConfig({ file: yamlFile("workers: auto\n"), env: {} }).workers).toBe(availableParallelism());
+    expect(loadConfig({ env: { PRESQUE_WORKERS: "3" } }).workers).toBe(3);
+    expect(loadConfig({ env: { PRESQUE_WORKERS: "3" }, flags: { workers: "auto" } }).workers).toBe(
+      availableParallelism(),
+    );
+    expect(configError(() => loadConfig({ env: {}, flags: { workers: "0" } }))).toBe(
+      'flag --workers must be auto or an integer from 1 to 1024, got "0"',
+    );
+    expect(configError(() => loadConfig({ env: { PRESQUE_WORKERS: "all" } }))).toBe(
+      'environment variable PRESQUE_WORKERS must be auto or an integer from 1 to 1024, got "all"',
+    );
+    expect(configError(() => loadConfig({ file: yamlFile("workers: 2000\n"), env: {} }))).toMatch(
+      /: workers must be auto or an integer from 1 to 1024, got 2000$/,
+    );
+  });
+
   it("reads booleans from the environment and from flags", () => {
     expect(loadConfig({ env: { PRESQUE_STRICT: "true" } }).strict).toBe(true);
     expect(loadConfig({ env: { PRESQUE_STRICT: "1" }, flags: { strict: false } }).strict).toBe(false);
@@ -214,7 +234,7 @@ describe("loadConfig rejects bad input with a ConfigError naming the source and 
         "preface_timeout_ms, headers_timeout_ms, request_timeout_ms, idle_timeout_ms)",
     );
     expect(configError(() => loadConfig({ file: yamlFile("reddis: {}\n"), env: {} }))).toMatch(
-      /unknown key "reddis" \(known here: host, port, redis, data_dir/,
+      /unknown key "reddis" \(known here: host, port, workers, redis, data_dir/,
     );
   });
 

@@ -6,6 +6,7 @@ import {
   createRedisClient,
   describeRedisTarget,
   firstPing,
+  type ManagedRedisEndpoint,
   type RedisConnection,
 } from "../engine/store/redis-connection.ts";
 import { redisRisks } from "../engine/store/redis-risks.ts";
@@ -39,19 +40,35 @@ export interface RunningPresque {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /**
+   * Run the reaper, schedule ticker and depth sampler here (default true). `presque serve
+   * --workers N` runs them in worker 1 only.
+   */
+  background?: boolean;
+  /** A managed redis-server another process started (the cluster's primary): used, never stopped. */
+  sharedRedis?: { connection: ManagedRedisEndpoint; describe: string };
+}
+
 /** Starts presque as configured: Redis (configured or managed), engine, server on one port. */
-export async function startPresque(config: PresqueConfig, log: Logger): Promise<RunningPresque> {
+export async function startPresque(
+  config: PresqueConfig,
+  log: Logger,
+  options: StartOptions = {},
+): Promise<RunningPresque> {
   // First: a presque that would listen unprotected stops before it starts anything.
   const security = openSecurity(config, log);
   const tlsCredentials = await readTlsCredentials(config.tls);
   const managed = config.redis
     ? undefined
-    : await startManagedRedis({
-        dataDir: config.dataDir,
-        log: (msg) => log.info(msg, { component: "redis" }),
-        // Reachable from the network: the managed Redis gets a password too.
-        requirePassword: !isLoopbackHost(config.host),
-      });
+    : options.sharedRedis
+      ? { ...options.sharedRedis, stop: async () => {} }
+      : await startManagedRedis({
+          dataDir: config.dataDir,
+          log: (msg) => log.info(msg, { component: "redis" }),
+          // Reachable from the network: the managed Redis gets a password too.
+          requirePassword: !isLoopbackHost(config.host),
+        });
   let redis: RedisConnection | undefined;
   try {
     const redisDescription = managed ? managed.describe : describeRedisTarget(config.redis ?? {});
@@ -67,6 +84,7 @@ export async function startPresque(config: PresqueConfig, log: Logger): Promise<
     const opened = await openEngine({
       redis,
       config,
+      background: options.background,
       // Redis away is an outage to watch (warn, the reason only), anything else a bug with its stack.
       onError: (error, what) =>
         logSeverity(error) === "error"

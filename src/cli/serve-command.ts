@@ -1,7 +1,10 @@
+import cluster from "node:cluster";
 import { parseArgs } from "node:util";
+import type { RunningPresque } from "../app/start-presque.ts";
+import type { PresqueConfig } from "../config/config.ts";
 import { ConfigError } from "../config/config-error.ts";
 import { loadConfig } from "../config/load-config.ts";
-import { createJsonLogger } from "../log.ts";
+import { createJsonLogger, type Logger } from "../log.ts";
 import { printError, usageError } from "./cli-error.ts";
 
 const help = `Usage: presque serve [options]
@@ -13,6 +16,9 @@ gRPC and gRPC-Web. With no Redis configured it starts and supervises its own red
 Options:
   --port N          port to listen on (default 5000; 0 picks a free one)       env PRESQUE_PORT
   --host ADDR       interface to listen on (default 127.0.0.1; 0.0.0.0 for all) env PRESQUE_HOST
+  --workers N       server processes sharing the port (default 1; auto: one per core). Worker 1
+                    runs the background loops (reaper, schedules); a worker that dies is
+                    replaced                                                  env PRESQUE_WORKERS
   --config FILE     YAML config, e.g. presque's original "redis: {host: 127.0.0.1, port: 6379}"
   --data-dir DIR    where the managed redis-server keeps its data (default ./data)
                                                                               env PRESQUE_DATA_DIR
@@ -33,6 +39,7 @@ export async function runServe(argv: string[]): Promise<void> {
     options: {
       port: { type: "string" },
       host: { type: "string" },
+      workers: { type: "string" },
       config: { type: "string" },
       "data-dir": { type: "string" },
       strict: { type: "boolean" },
@@ -46,7 +53,7 @@ export async function runServe(argv: string[]): Promise<void> {
     return;
   }
   const log = createJsonLogger();
-  let config: ReturnType<typeof loadConfig>;
+  let config: PresqueConfig;
   const load = () =>
     loadConfig({
       file: values.config,
@@ -54,6 +61,7 @@ export async function runServe(argv: string[]): Promise<void> {
       flags: {
         port: values.port === undefined ? undefined : parsePort(values.port),
         host: values.host,
+        workers: values.workers,
         dataDir: values["data-dir"],
         strict: values.strict,
         insecureNoAuth: values["insecure-no-auth"],
@@ -67,48 +75,103 @@ export async function runServe(argv: string[]): Promise<void> {
   }
 
   // Loaded only now, so --help and a bad flag answer without loading the whole server.
-  const { startPresque } = await import("../app/start-presque.ts");
-  const presque = await startPresque(config, log).catch((error: unknown) => {
+  const served = await startServing(config, load, log).catch((error: unknown) => {
     // Exit at once: a half-started presque may hold handles that would keep the process alive.
     printError((error as Error).message);
     process.exit(1);
   });
-  log.info(`presque listening on ${config.tls.cert ? "https" : "http"}://${config.host}:${presque.port}`, {
-    port: presque.port,
-    redis: presque.redisDescription,
-  });
+  if (served.announce) {
+    log.info(`presque listening on ${config.tls.cert ? "https" : "http"}://${config.host}:${served.port}`, {
+      port: served.port,
+      redis: served.redisDescription,
+      ...(config.workers > 1 && { workers: config.workers }),
+    });
+  }
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info("shutting down", { signal });
-    presque.stop().then(
+    served.log.info("shutting down", { signal });
+    served.stop().then(
       () => {
-        log.info("stopped");
+        served.log.info("stopped");
         process.exit(0);
       },
       (error: unknown) => {
-        log.error("shutdown failed", { error });
+        served.log.error("shutdown failed", { error });
         process.exit(1);
       },
     );
   };
-  // SIGHUP: the config file (and keys file) again, for API keys and TLS certificates; other
-  // settings need a restart. A bad file keeps what is in use and says why.
-  process.on("SIGHUP", () => {
-    Promise.resolve()
-      .then(() => presque.reload(load()))
-      .then(
-        () => log.info("reloaded (SIGHUP)"),
-        (error: unknown) =>
-          log.error("reload failed; keeping the keys and certificates in use", {
-            error: (error as Error).message,
-          }),
-      );
-  });
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
+  process.on("SIGHUP", served.reload);
+  // A worker often gets two (the terminal's Ctrl-C reaches the whole process group, then its
+  // primary forwards SIGTERM): the second must not end it mid-shutdown by the default action.
+  const listen = cluster.isWorker ? "on" : "once";
+  process[listen]("SIGTERM", () => stop("SIGTERM"));
+  process[listen]("SIGINT", () => stop("SIGINT"));
+}
+
+/** What serve runs: presque in this process, one worker of a cluster, or the cluster's primary. */
+interface Served {
+  port: number;
+  redisDescription: string;
+  /** Whether this process says "presque listening" (a worker leaves it to its primary). */
+  announce: boolean;
+  /** The logger of this process (a worker's lines carry its number and pid). */
+  log: Logger;
+  /** On SIGHUP. */
+  reload(): void;
+  stop(): Promise<void>;
+}
+
+async function startServing(config: PresqueConfig, load: () => PresqueConfig, log: Logger): Promise<Served> {
+  if (cluster.isWorker) {
+    const { startClusterWorker } = await import("../app/cluster-worker.ts");
+    const worker = await startClusterWorker(config, log);
+    return { ...inProcess(worker.presque, load, worker.log), announce: false };
+  }
+  if (config.workers > 1) {
+    const { startCluster } = await import("../app/cluster-primary.ts");
+    const primary = await startCluster(config, log);
+    return {
+      port: primary.port,
+      redisDescription: primary.redisDescription,
+      announce: true,
+      log,
+      // Each worker reloads and logs the outcome; the primary holds no keys or certificates.
+      reload: primary.reload,
+      stop: primary.stop,
+    };
+  }
+  const { startPresque } = await import("../app/start-presque.ts");
+  return { ...inProcess(await startPresque(config, log), load, log), announce: true };
+}
+
+function inProcess(
+  presque: RunningPresque,
+  load: () => PresqueConfig,
+  log: Logger,
+): Omit<Served, "announce"> {
+  return {
+    port: presque.port,
+    redisDescription: presque.redisDescription,
+    log,
+    // SIGHUP: the config file (and keys file) again, for API keys and TLS certificates; other
+    // settings need a restart. A bad file keeps what is in use and says why.
+    reload() {
+      Promise.resolve()
+        .then(() => presque.reload(load()))
+        .then(
+          () => log.info("reloaded (SIGHUP)"),
+          (error: unknown) =>
+            log.error("reload failed; keeping the keys and certificates in use", {
+              error: (error as Error).message,
+            }),
+        );
+    },
+    stop: () => presque.stop(),
+  };
 }
 
 function parsePort(text: string): number {

@@ -10,6 +10,11 @@ export interface PresqueConfig {
   host: string;
   /** Port for every protocol (REST, Connect, gRPC, gRPC-Web). 0 picks a free one. */
   port: number;
+  /**
+   * Server processes sharing the port (`presque serve --workers N`; `auto` in YAML, environment
+   * and flag is one per core). 1 serves in the one process; more start a primary that forks them.
+   */
+  workers: number;
   /** The Redis to use. Undefined: presque starts and supervises its own redis-server in dataDir. */
   redis: RedisTarget | undefined;
   /**
@@ -129,6 +134,7 @@ const hourMs = 60 * 60 * 1000;
 export const defaultConfig: PresqueConfig = {
   host: "127.0.0.1",
   port: 5000,
+  workers: 1,
   redis: undefined,
   redisCommandTimeoutMs: 5_000,
   dataDir: "./data",

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type {
   AuthConfig,
   CorsConfig,
@@ -29,6 +30,8 @@ export interface ConfigFlags {
   dataDir?: string;
   strict?: boolean;
   insecureNoAuth?: boolean;
+  /** `--workers N` or `--workers auto`, as typed. */
+  workers?: string;
 }
 
 type Section = "limits" | "redis" | "auth" | "tls" | "http" | "cors";
@@ -56,6 +59,19 @@ export interface Setting {
   seconds?: true;
 }
 
+/** Most server processes one host may ask for; a typo such as 80000 fails instead of forking. */
+const maxWorkers = 1024;
+
+/** `workers`: how many server processes share the port; `auto` is one per core this process may use. */
+const workerCount: ValueParser<number> = {
+  expects: `must be auto or an integer from 1 to ${maxWorkers}`,
+  parse(raw) {
+    if (raw === "auto") return availableParallelism();
+    const count = positiveInteger.parse(raw);
+    return count !== undefined && count <= maxWorkers ? count : undefined;
+  },
+};
+
 /**
  * Every setting presque reads, in the order the README lists them. The YAML keys, the environment
  * variables and the flags are all read through this one table.
@@ -63,6 +79,7 @@ export interface Setting {
 export const settings: readonly Setting[] = [
   { key: "host", env: "PRESQUE_HOST", flag: "host", value: nonEmptyString, field: "host" },
   { key: "port", env: "PRESQUE_PORT", flag: "port", value: listenPort, field: "port" },
+  { key: "workers", env: "PRESQUE_WORKERS", flag: "workers", value: workerCount, field: "workers" },
   { key: "redis.url", env: "REDIS_URL", value: redisUrl, field: "redis.url" },
   { key: "redis.host", value: nonEmptyString, field: "redis.host" },
   { key: "redis.port", value: redisPort, field: "redis.port" },

@@ -56,6 +56,11 @@ export async function openEngine(options: {
   redis: RedisConnection;
   config: EngineConfig;
   onError: (error: unknown, what: string) => void;
+  /**
+   * Run the background loops in this process (default true). false: another process on the same
+   * Redis runs them (`presque serve --workers N`: worker 1); sweep() and the others still work.
+   */
+  background?: boolean;
 }): Promise<OpenEngine> {
   const { config, onError } = options;
   const defaults = defaultQueueSettings(config.defaultLeaseMs);
@@ -105,6 +110,13 @@ export async function openEngine(options: {
     intervalMs: depthSampleIntervalMs,
     onError: (error) => onError(error, "depth sampler"),
   });
+  if (options.background === false) {
+    // The reaper's and ticker's first passes wait for a timer, so none runs; the sampler has
+    // written the current minute once, which another process would have written anyway.
+    reaper.stop();
+    ticker.stop();
+    sampler.stop();
+  }
   return {
     engine,
     subscriptions,
