@@ -71,7 +71,9 @@ async function everyCommand(): Promise<string[][]> {
 }
 
 describe("the CLI against a presque with keys", () => {
-  it("refuses every command without a key in one line that says how to give one, exit 1", async () => {
+  it("refuses every command without a key in one line that says how to give one, exit 1", {
+    timeout: 90_000,
+  }, async () => {
     for (const args of await everyCommand()) {
       const ran = await presqueCli(args);
       expect(ran.code, args.join(" ")).toBe(1);
@@ -81,7 +83,7 @@ describe("the CLI against a presque with keys", () => {
     }
   });
 
-  it("runs every command with the key from PRESQUE_API_KEY", async () => {
+  it("runs every command with the key from PRESQUE_API_KEY", { timeout: 90_000 }, async () => {
     for (const args of await everyCommand()) {
       const ran = await presqueCli(args, withKey);
       expect(ran.code, `${args.join(" ")}: ${ran.stderr}`).toBe(0);
