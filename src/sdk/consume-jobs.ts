@@ -49,6 +49,8 @@ export async function consumeJobs(deps: ConsumeDeps): Promise<void> {
     } catch (error) {
       if (signal.aborted || deps.stopping()) break;
       const failure = ConnectError.from(error);
+      // A refused key is not a connection problem: retrying cannot help, so run() rejects with it.
+      if (failure.code === Code.Unauthenticated || failure.code === Code.PermissionDenied) throw failure;
       // A reset keep-alive socket says nothing about whether the server streams.
       const streamBroken =
         failure.code !== Code.Unavailable &&

@@ -5,7 +5,7 @@ import { createPresqueClient, defaultPresqueUrl, type PresqueClient } from "./cl
 import { consumeJobs } from "./consume-jobs.ts";
 import { createLeaseClock } from "./lease-clock.ts";
 import { runJob } from "./run-job.ts";
-import { checkWorkerOptions, type WorkerOptions } from "./worker-options.ts";
+import { checkWorkerOptions, type WorkerOptions, workerClientOptions } from "./worker-options.ts";
 import { startPresence } from "./worker-presence.ts";
 
 /** A job as it arrived, with when its lease ends on the local clock (see lease-clock.ts). */
@@ -51,7 +51,7 @@ export class Worker<Payload = unknown> {
   constructor(options: WorkerOptions<Payload>) {
     this.#settings = checkWorkerOptions(options);
     this.#options = options;
-    this.#client = options.client ?? createPresqueClient({ baseUrl: options.url ?? defaultPresqueUrl() });
+    this.#client = options.client ?? createPresqueClient(workerClientOptions(options, defaultPresqueUrl()));
     this.#log = options.log ?? createJsonLogger();
     this.#acks = createAckBatcher(this.#client, this.#settings.connectionRetries);
     this.#leaseClock = createLeaseClock(this.#settings.leaseSeconds * 1000);
