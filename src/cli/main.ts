@@ -21,7 +21,9 @@ Usage:
   presque --version
 
 Every command but serve talks to a running presque: --url URL, or $PRESQUE_URL, or
-http://localhost:5000; every one that prints takes --json. Run "presque help <command>" for details.
+http://localhost:5000; --api-key KEY or $PRESQUE_API_KEY when it has keys; --ca FILE or
+$PRESQUE_CA for an https:// one whose certificate a private CA signed. Every one that prints
+takes --json. Run "presque help <command>" for details.
 `;
 
 type Command = (argv: string[]) => Promise<void>;
