@@ -26,6 +26,8 @@ export function createValidator(limits: Limits) {
     return name;
   };
   return {
+    /** The limits these checks enforce, for the parts that size their own work by them. */
+    limits: limits as Readonly<Limits>,
     queueName: (name: string) => checkName(name, "queue name"),
     scheduleName: (name: string) => checkName(name, "schedule name"),
 

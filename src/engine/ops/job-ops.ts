@@ -11,16 +11,23 @@ import type {
   NackOptions,
   NackResult,
 } from "../model/job.ts";
-import type { EnqueueScriptOptions } from "../store/job-store.ts";
+import type { EnqueueReply, EnqueueScriptOptions, SingleEnqueue } from "../store/job-store.ts";
+import { createGroupCommit } from "./group-commit.ts";
 import { jobNotFound, leaseRefused, type OpsDeps } from "./ops-deps.ts";
 import type { Settlements } from "./settlements.ts";
 
 /** A job's life: enqueue, fetch (with long poll), ack, nack, extend, promote, look up. */
 export interface JobOps {
-  /** Adds jobs atomically; refuses with already_exists (unique key) or queue_full. */
+  /**
+   * Adds jobs atomically; refuses with already_exists (unique key) or queue_full. A single job is
+   * group-committed with the other single jobs of its queue arriving in the same turn.
+   */
   enqueue(queue: string, payloads: string[], options?: EnqueueOptions): Promise<EnqueueResult>;
   fetch(queue: string, options: FetchOptions): Promise<FetchResult>;
-  /** Resolves with the time from enqueue to this ack (Redis clock), for latency metrics. */
+  /**
+   * Resolves with the time from enqueue to this ack (Redis clock), for latency metrics.
+   * Group-committed with the other acks of its queue arriving in the same turn.
+   */
   ack(queue: string, id: string, leaseToken: string): Promise<{ latencyMs: number }>;
   /**
    * Acks many jobs (of any queues) with one script call per queue. Each item gets its own result,
@@ -39,6 +46,20 @@ const maxTextLength = 4096;
 export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobOps {
   const { store, validate, settlements } = deps;
   const { wake } = store;
+  const { maxBatchSize, maxBodyBytes } = validate.limits;
+  // One script call per queue and turn for single enqueues and acks, each answered on its own.
+  const singleEnqueues = createGroupCommit<SingleEnqueue, EnqueueReply>({
+    commit: (queue, jobs) => store.jobs.enqueueEach(queue, jobs),
+    maxItems: maxBatchSize,
+    maxBytes: maxBodyBytes,
+    sizeOf: (job) => job.payload.length,
+  });
+  const singleAcks = createGroupCommit<LeaseRef, AckOutcome>({
+    commit: (queue, items) => store.jobs.ackMany(queue, items),
+    maxItems: maxBatchSize,
+    maxBytes: maxBodyBytes,
+    sizeOf: (item) => item.id.length + item.leaseToken.length,
+  });
 
   const checkText = (text: string | undefined, what: string) => {
     if (text !== undefined && text.length > maxTextLength) {
@@ -85,11 +106,15 @@ export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobO
         throw new PresqueError("invalid_argument", "a unique key applies to one job, not to a batch");
       }
       const scriptOptions = scriptOptionsOf(payloads, options);
+      const [payload] = payloads;
+      if (payloads.length > 1) singleEnqueues.flush(queue); // singles before it keep their ids first
       // The registry is best effort: the next enqueue adds the name again. Failing the request
       // here would make a client retry an enqueue that did happen.
       const [, reply] = await Promise.all([
         store.registry.ensure(queue).catch(() => undefined),
-        store.jobs.enqueue(queue, scriptOptions, payloads),
+        payloads.length === 1 && payload !== undefined
+          ? singleEnqueues.submit(queue, { options: scriptOptions, payload })
+          : store.jobs.enqueue(queue, scriptOptions, payloads),
       ]);
       switch (reply.code) {
         case "ok":
@@ -149,10 +174,10 @@ export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobO
 
     async ack(queue, id, leaseToken) {
       checkLease(queue, id, leaseToken);
-      const reply = await store.jobs.ack(queue, id, leaseToken);
-      if (reply.code !== "ok") throw leaseRefused(reply, queue, id);
-      settlements.report({ queue, id, ackLatencyMs: reply.latencyMs });
-      return { latencyMs: reply.latencyMs };
+      const outcome = await singleAcks.submit(queue, { queue, id, leaseToken });
+      if (outcome.status !== "acked") throw leaseRefused({ code: outcome.status }, queue, id);
+      settlements.report({ queue, id, ackLatencyMs: outcome.latencyMs });
+      return { latencyMs: outcome.latencyMs };
     },
 
     async ackMany(items) {

@@ -15,6 +15,12 @@ export type EnqueueScriptOptions = Omit<EnqueueOptions, "priority" | "delayMs" |
   requeue?: true;
 };
 
+/** One job of a group commit (enqueueEach-8.lua): its options, checked, and its payload. */
+export interface SingleEnqueue {
+  options: EnqueueScriptOptions;
+  payload: string;
+}
+
 export type EnqueueReply =
   | { code: "ok" | "duplicate"; ids: string[] }
   | { code: "unique_held"; holder: string }
@@ -30,14 +36,12 @@ export type NackReply =
 
 /** One typed wrapper per job script (arguments in, a parsed reply out), and the job reads. */
 export interface JobStore {
+  /** One request, all of its jobs or none. */
   enqueue(queue: string, options: EnqueueScriptOptions, payloads: string[]): Promise<EnqueueReply>;
+  /** Independent single jobs of one queue in one script call; one reply per job, in order. */
+  enqueueEach(queue: string, jobs: SingleEnqueue[]): Promise<EnqueueReply[]>;
   /** leaseMs: 0 removes the jobs as they are handed out; -1 the queue's default lease. */
   fetch(queue: string, count: number, leaseMs: number): Promise<FetchResult>;
-  ack(
-    queue: string,
-    id: string,
-    leaseToken: string,
-  ): Promise<LeaseRefusal | { code: "ok"; latencyMs: number }>;
   /** Acks of one queue in one script call; one outcome per item, in order. */
   ackMany(queue: string, items: LeaseRef[]): Promise<AckOutcome[]>;
   /** delayMs -1: the queue's backoff; jitter in [0, 1) for it. */
@@ -74,30 +78,42 @@ export function createJobStore(redis: Redis, keys: KeySpace, scripts: ScriptRunn
       const [code, ...values] = (await scripts.run("enqueueJobs", queue, [
         JSON.stringify(options),
         ...payloads,
-      ])) as [string, ...(string | number)[]];
-      switch (code) {
-        case replyCodes.ok:
-        case replyCodes.duplicate:
-          return { code, ids: values.map(String) };
-        case replyCodes.uniqueHeld:
-          return { code, holder: String(values[0]) };
-        case replyCodes.full:
-          return { code, waiting: Number(values[0]) };
-        case replyCodes.mismatch:
-        case replyCodes.expired:
-          return { code };
-        default:
-          throw unexpected("enqueueJobs", code);
+      ])) as [unknown, ...unknown[]];
+      return enqueueReplyOf("enqueueJobs", code, values);
+    },
+
+    async enqueueEach(queue, jobs) {
+      // Jobs without options of their own share one options text: sent once, decoded once.
+      const optionIndexes = new Map<string, number>();
+      const indexes: number[] = [];
+      for (const job of jobs) {
+        const text = JSON.stringify(job.options);
+        let index = optionIndexes.get(text);
+        if (index === undefined) {
+          index = optionIndexes.size + 1;
+          optionIndexes.set(text, index);
+        }
+        indexes.push(index);
       }
+      const args: (string | number)[] = [optionIndexes.size, ...optionIndexes.keys()];
+      // one options text for all: the payloads alone (see the script's header)
+      jobs.forEach((job, i) => {
+        if (optionIndexes.size === 1) args.push(job.payload);
+        else args.push(indexes[i] as number, job.payload);
+      });
+      const reply = (await scripts.run("enqueueEach", queue, args)) as unknown[];
+      const replies: EnqueueReply[] = [];
+      for (let at = 0; replies.length < jobs.length; ) {
+        const code = reply[at];
+        const count = Number(reply[at + 1]);
+        replies.push(enqueueReplyOf("enqueueEach", code, reply.slice(at + 2, at + 2 + count)));
+        at += 2 + count;
+      }
+      return replies;
     },
 
     async fetch(queue, count, leaseMs) {
       return parseFetchReply(queue, await scripts.run("fetchJobs", queue, [count, leaseMs]));
-    },
-
-    async ack(queue, id, leaseToken) {
-      const [code, latencyMs] = (await scripts.run("ackJob", queue, [id, leaseToken])) as [string, number?];
-      return code === replyCodes.ok ? { code, latencyMs: Number(latencyMs) } : leaseRefusal("ackJob", code);
     },
 
     async ackMany(queue, items) {
@@ -174,6 +190,23 @@ export function createJobStore(redis: Redis, keys: KeySpace, scripts: ScriptRunn
     },
   };
   return store;
+}
+
+function enqueueReplyOf(script: string, code: unknown, values: unknown[]): EnqueueReply {
+  switch (code) {
+    case replyCodes.ok:
+    case replyCodes.duplicate:
+      return { code, ids: values.map(String) };
+    case replyCodes.uniqueHeld:
+      return { code, holder: String(values[0]) };
+    case replyCodes.full:
+      return { code, waiting: Number(values[0]) };
+    case replyCodes.mismatch:
+    case replyCodes.expired:
+      return { code };
+    default:
+      throw unexpected(script, code);
+  }
 }
 
 function leaseRefusal(script: string, code: unknown): LeaseRefusal {

@@ -8,8 +8,8 @@ const includeLine = /^-- @include "([a-z-]+)"$/gm;
 /** Names of the scripts in lua/, without the `-<numKeys>.lua` suffix. */
 export type ScriptName =
   | "enqueueJobs"
+  | "enqueueEach"
   | "fetchJobs"
-  | "ackJob"
   | "ackJobs"
   | "nackJob"
   | "extendLease"

@@ -12,6 +12,8 @@ export interface ScriptRunner {
   queueOn(pipeline: ChainableCommander, name: ScriptName, queue: string, args: (string | number)[]): void;
   /** A script that is not per queue (its own keys and arguments). */
   runWithKeys(name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown>;
+  /** How many calls of the script this runner has sent: round trips, for tests and benchmarks. */
+  callCount(name: ScriptName): number;
 }
 
 export function createScriptRunner(redis: Redis, keys: KeySpace, defaultsJson: string): ScriptRunner {
@@ -22,16 +24,24 @@ export function createScriptRunner(redis: Redis, keys: KeySpace, defaultsJson: s
       args: [q.jobPrefix, q.idemPrefix, keys.wakeChannel, queue, defaultsJson],
     };
   };
+  const calls = new Map<ScriptName, number>();
+  const count = (name: ScriptName) => calls.set(name, (calls.get(name) ?? 0) + 1);
   return {
     run(name, queue, args, extraKeys = []) {
+      count(name);
       const c = common(queue);
       return runScript(redis, name, [...c.keys, ...extraKeys], [...c.args, ...args]);
     },
     queueOn(pipeline, name, queue, args) {
+      count(name);
       const c = common(queue);
       runInPipeline(pipeline, name, c.keys, [...c.args, ...args]);
     },
-    runWithKeys: (name, scriptKeys, args) => runScript(redis, name, scriptKeys, args),
+    runWithKeys(name, scriptKeys, args) {
+      count(name);
+      return runScript(redis, name, scriptKeys, args);
+    },
+    callCount: (name) => calls.get(name) ?? 0,
   };
 }
 

@@ -10,7 +10,7 @@ import { redisNowMs } from "./redis-clock.ts";
 import { createSubscriberClient } from "./redis-connection.ts";
 import { createRedisHealth, type RedisHealth } from "./redis-health.ts";
 import { createScheduleStore, type ScheduleStore } from "./schedule-store.ts";
-import { loadScripts } from "./script-loader.ts";
+import { loadScripts, type ScriptName } from "./script-loader.ts";
 import { createScriptRunner } from "./script-runner.ts";
 import { createWakeHub, type WakeHub } from "./wake-hub.ts";
 import { createWorkerStore, type WorkerStore } from "./worker-store.ts";
@@ -32,6 +32,8 @@ export interface Store {
   wake: WakeHub;
   /** PING and the script cache, for readiness and metrics. */
   health: RedisHealth;
+  /** How many calls of a script this process has sent (group commit makes it fewer than jobs). */
+  scriptCalls(name: ScriptName): number;
   /** Milliseconds from the Redis clock, the one the scripts stamp jobs with. */
   nowMs(): Promise<number>;
   /** Ends the wake subscription; the command connection is the caller's. */
@@ -61,6 +63,7 @@ export async function openStore(options: {
     workers: createWorkerStore(redis, keys, scripts),
     minutes: createMinuteStore(redis, keys),
     wake,
+    scriptCalls: scripts.callCount,
     nowMs: () => redisNowMs(redis),
     health: createRedisHealth(redis),
     close: () => wake.close(),

@@ -1,6 +1,8 @@
 --[[
-  Finishes many leased jobs of one queue in one call (a consumer's batched acks), each as
-  ackJob-8 would: one round trip instead of one per job.
+  Finishes many leased jobs of one queue in one call, each on its own: one round trip instead of
+  one per job. A consumer's AckBatch, and single acks that arrived in the same turn of the event
+  loop (group commit, src/engine/ops/group-commit.ts). A leased job is finished (removed, or kept
+  as done when the queue retains completed jobs).
   KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
 
   ARGV[6..] pairs of job id, lease token

@@ -1,0 +1,72 @@
+--[[
+  Group commit of single enqueues: adds several independent jobs to one queue in one call, each
+  as its own enqueueJobs-8.lua call would, in order (so ids follow arrival, and a job sees the
+  jobs before it: their unique keys, idempotency keys and room in the queue). One job refused
+  does not refuse the others.
+  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+
+  ARGV[6]  k, how many distinct options follow
+  ARGV[7..6+k]  options (JSON), as ARGV[6] of enqueueJobs-8.lua
+  then per job, in arrival order: the index (1..k) of its options, its payload (JSON text);
+  when k is 1 (every job has the same options), the payloads alone
+
+  Returns: per job, in order: its status (the statuses of enqueueJobs-8.lua), how many values
+           follow, and those values (ok: the new id; duplicate: the first request's ids;
+           uniqueHeld: the holder's id; full: the number of waiting jobs; mismatch, expired: none)
+]]
+-- @include "queue"
+-- @include "now"
+-- @include "enqueue-request"
+
+local now = nowMs()
+local k = tonumber(ARGV[6])
+local options = {}
+for i = 1, k do options[i] = cjson.decode(ARGV[6 + i]) end
+local maxLength = setting('maxLength')
+
+local out = {}
+local function answer(reply)
+  out[#out + 1] = reply[1]
+  out[#out + 1] = #reply - 1
+  for v = 2, #reply do out[#out + 1] = reply[v] end
+end
+-- Consecutive jobs with the same options and no keys are added together by one addJobs: the
+-- same effects as one call each, with one HINCRBY, one ZADD and one count for the lot. Their
+-- replies wait in `out` for their ids.
+local run = { payloads = {}, at = {} }
+local function addRun()
+  if #run.payloads == 0 then return end
+  local ids = addJobs(run.payloads, run.options, now)
+  for i, at in ipairs(run.at) do out[at] = ids[i] end
+  run = { payloads = {}, at = {} }
+end
+
+local step = k == 1 and 1 or 2
+for i = 7 + k, #ARGV, step do
+  local o, payload = options[1], ARGV[i]
+  if k > 1 then o, payload = options[tonumber(ARGV[i])], ARGV[i + 1] end
+  if o.unique or o.idempotencyKey then
+    addRun()
+    answer(enqueueRequest({ payload }, o, now))
+  elseif o.expiresAtMs and o.expiresAtMs <= now then
+    answer({ R.expired })
+  else
+    local waiting = 0
+    if maxLength > 0 then
+      waiting = redis.call('ZCARD', Q.ready) + redis.call('ZCARD', Q.delayed) + #run.payloads
+    end
+    if maxLength > 0 and waiting + 1 > maxLength then
+      answer({ R.full, waiting })
+    else
+      if run.options ~= o then addRun() end
+      run.options = o
+      run.payloads[#run.payloads + 1] = payload
+      out[#out + 1] = R.ok
+      out[#out + 1] = 1
+      out[#out + 1] = '' -- its id, once its run is added
+      run.at[#run.at + 1] = #out
+    end
+  end
+end
+addRun()
+return out
