@@ -141,7 +141,7 @@ cors: {allowed_origins: ["https://app.example.com"]}
 
   it("explains a bad API key entry, a lone TLS file and a bad origin", () => {
     const badScope = yamlFile(
-      'auth:\n  keys: [{name: w, hash: "sha256:' + "ab".repeat(32) + '", scopes: ["eat:x"]}]\n',
+      `auth:\n  keys: [{name: w, hash: "sha256:${"ab".repeat(32)}", scopes: ["eat:x"]}]\n`,
     );
     expect(configError(() => loadConfig({ file: badScope, env: {} }))).toBe(
       `${badScope}: auth.keys entry 1: scope "eat:x": unknown verb "eat" (known: produce, consume, read, admin, *)`,
