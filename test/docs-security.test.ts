@@ -9,8 +9,8 @@ const page = readFileSync(new URL("../docs/security.md", import.meta.url), "utf8
 
 /** A table row naming `key` and `access`, whatever the padding the formatter gives it. */
 const rowOf = (key: string, access: string) => {
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`\\|\\s*\`${escape(key)}\`\\s*\\|\\s*${escape(access)}\\s*\\|`);
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`\\|\\s*\`${literal(key)}\`\\s*\\|\\s*${literal(access)}\\s*\\|`);
 };
 
 describe("docs/security.md", () => {
