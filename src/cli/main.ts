@@ -6,7 +6,7 @@ import { presqueVersion } from "./version.ts";
 const usage = `presque: a job queue over HTTP+JSON, Connect, gRPC and gRPC-Web, on Redis
 
 Usage:
-  presque serve [--port N] [--host ADDR] [--config FILE] [--data-dir DIR] [--insecure-no-auth]
+  presque serve [--port N] [--host ADDR] [--config FILE] [--data-dir DIR] [--workers N] [--insecure-no-auth]
   presque work --queue NAME [--queue NAME...] [--concurrency N] [--timeout 60s] -- <command> [args...]
   presque push <queue> [json] [--priority N] [--delay 10s | --run-at TIME] [--uniq KEY] ...
   presque pop <queue> [--wait 30s]

@@ -10,6 +10,7 @@ import { showValue } from "./value-parsers.ts";
  *
  *   host: 127.0.0.1              # PRESQUE_HOST, --host (0.0.0.0: every interface)
  *   port: 5000                   # PRESQUE_PORT, --port
+ *   workers: 1                   # PRESQUE_WORKERS, --workers (auto: one per core)
  *   redis:                       # absent: presque runs its own redis-server in data_dir
  *     url: redis://h:6379/0      # REDIS_URL; wins over host/port
  *     host: 127.0.0.1
