@@ -16,6 +16,9 @@ export interface BullmqTarget {
   port: number;
 }
 
+/** Times a task run many times (timePool, timeFor). */
+export type Measure = (task: (index: number) => Promise<unknown>) => Promise<Throughput>;
+
 const prefix = "bench-bullmq";
 // Workers block on Redis and need unlimited retries; queues take the same options.
 const connectionOf = (target: BullmqTarget) => ({ ...target, maxRetriesPerRequest: null });
@@ -24,13 +27,21 @@ function openQueue(target: BullmqTarget, name: string): Queue {
   return new Queue(name, { connection: connectionOf(target), prefix });
 }
 
-/** bullmq-bench "queue-add": queue.add one job at a time, `singleConcurrency` calls in flight. */
-export async function bullmqAddSingle(target: BullmqTarget): Promise<Throughput> {
+/**
+ * bullmq-bench "queue-add": queue.add one job at a time, `concurrency` calls in flight, timed by
+ * `measure` (default: `plan.singleJobs` jobs).
+ */
+export async function bullmqAddSingle(
+  target: BullmqTarget,
+  concurrency: number = plan.singleConcurrency,
+  measure: Measure = (task) => timePool(plan.singleJobs, concurrency, 1, task),
+): Promise<Throughput> {
   const queue = openQueue(target, "add-single");
+  const add = (n: number) => queue.add("job", payloadOf(n));
   try {
     await queue.waitUntilReady();
-    await runPool(plan.singleWarmupJobs, plan.singleConcurrency, (n) => queue.add("job", payloadOf(n)));
-    return await timePool(plan.singleJobs, plan.singleConcurrency, 1, (n) => queue.add("job", payloadOf(n)));
+    await runPool(plan.singleWarmupJobs, concurrency, add);
+    return await measure(add);
   } finally {
     await queue.obliterate({ force: true }); // the next round starts from an empty queue
     await queue.close();

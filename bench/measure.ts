@@ -46,6 +46,26 @@ export async function timePool(
 }
 
 /**
+ * Runs `task(i)` from `concurrency` lanes until `durationMs` have passed (each lane finishing the
+ * task it is in): for scenarios whose rate may differ 10× between versions, a count would take
+ * minutes on a slow one.
+ */
+export async function timeFor(
+  durationMs: number,
+  concurrency: number,
+  task: (index: number) => Promise<unknown>,
+): Promise<Throughput> {
+  let next = 0;
+  const start = performance.now();
+  const end = start + durationMs;
+  const lane = async () => {
+    while (performance.now() < end) await task(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return throughput(next, start, performance.now());
+}
+
+/**
  * A stopwatch over a job counter: it starts once `warmup` jobs are done (so connection set-up and
  * JIT warm-up are not measured) and stops at `warmup + jobs`. Counts may jump by a batch; the
  * rate uses the exact counts at start and stop.
@@ -133,4 +153,12 @@ export function medianThroughput(results: Throughput[]): Throughput {
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
   if (median === undefined) throw new Error("no results");
   return median;
+}
+
+/** The middle value (the lower middle of an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (middle === undefined) throw new Error("no values");
+  return middle;
 }

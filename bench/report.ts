@@ -1,3 +1,4 @@
+import { markdownTable } from "./markdown-table.ts";
 import type { Lateness, Throughput } from "./measure.ts";
 
 /** One line of the table: a scenario, both figures, and how many times better presque did. */
@@ -38,16 +39,11 @@ function jobsPerSecond(result: Throughput): string {
   return Math.round(result.jobsPerSecond).toLocaleString("en-US");
 }
 
-/** A Markdown table, so a run can be pasted into bench/README.md as is. */
+/** The comparisons as a Markdown table, so a run can be pasted into bench/README.md as is. */
 export function formatTable(rows: Row[]): string {
   const header = ["scenario", "presque", "BullMQ", "ratio (>1: presque better)"];
-  const lines = rows.map((row) => [row.scenario, row.presque, row.bullmq, `${row.ratio.toFixed(2)}×`]);
-  const widths = header.map((title, i) =>
-    Math.max(title.length, ...lines.map((line) => (line[i] ?? "").length)),
+  return markdownTable(
+    header,
+    rows.map((row) => [row.scenario, row.presque, row.bullmq, `${row.ratio.toFixed(2)}×`]),
   );
-  const format = (cells: string[]) =>
-    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(" | ")} |`;
-  // The same layout as biome's Markdown formatter, so a pasted table stays as printed.
-  const rule = format(widths.map((width, i) => (i === 0 ? "-".repeat(width) : `${"-".repeat(width - 1)}:`)));
-  return [format(header), rule, ...lines.map(format)].join("\n");
 }

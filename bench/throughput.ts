@@ -4,13 +4,22 @@ import { startPresque } from "../src/app/start-presque.ts";
 import { defaultConfig } from "../src/config/config.ts";
 import { silentLogger } from "../src/log.ts";
 import { startThrowawayRedis } from "../test/support/throwaway-redis.ts";
+import { quick } from "./bench-plan.ts";
 import { runComparisons } from "./comparisons.ts";
 import { formatTable } from "./report.ts";
+import { stopAllListening } from "./served/listening-process.ts";
+import { runServed } from "./served/run-served.ts";
+import { formatTargets } from "./targets/target-table.ts";
 
 /*
- * `npm run bench`: presque through its network API (REST and Connect over loopback) against BullMQ
- * in-process, both in this one Node process, both on one throwaway redis-server without
- * persistence. Not part of `npm test`.
+ * `npm run bench`, two parts on one throwaway redis-server without persistence (not part of
+ * `npm test`):
+ * 1. the comparisons: presque through its network API (REST and Connect over loopback) against
+ *    BullMQ in-process, both in this one Node process;
+ * 2. the targets of issue #12: presque served by a process of its own, the load from others (wrk,
+ *    h2load), beside ceiling servers (bench/ceilings/) started in the same run.
+ * BENCH_QUICK=1 runs one round of smaller sizes; BENCH_ONLY=targets skips part 1;
+ * BENCH_MILLION=1 measures RSS with 1M waiting jobs.
  */
 
 const runStart = performance.now();
@@ -24,6 +33,7 @@ const presque = await startPresque(
   throw error;
 });
 const stopAll = async () => {
+  await stopAllListening(); // the servers of part 2, each a process of its own
   await presque.stop();
   await redis.stop();
 };
@@ -44,9 +54,18 @@ console.log(
     ` payload {"to":"a@b.c","n":i}\n`,
 );
 
+if (quick)
+  console.log("BENCH_QUICK=1: one round of smaller sizes, for trying the bench; not figures to keep\n");
+
 try {
-  const rows = await runComparisons({ presqueUrl, bullmq: { host: "127.0.0.1", port: redis.port } });
-  console.log(`\n${formatTable(rows)}\n`);
+  const bullmq = { host: "127.0.0.1", port: redis.port };
+  if (process.env.BENCH_ONLY !== "targets") {
+    const rows = await runComparisons({ presqueUrl, bullmq });
+    console.log(`\n${formatTable(rows)}\n`);
+  }
+  process.stderr.write("targets of issue #12, presque served by its own process:\n");
+  const figures = await runServed(redis.url, bullmq);
+  console.log(`\n${formatTargets(figures)}\n`);
   console.log(`total run time ${((performance.now() - runStart) / 1000).toFixed(0)} s`);
 } finally {
   await stopAll();
