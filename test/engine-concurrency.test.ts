@@ -118,20 +118,26 @@ describe("delays and priorities", () => {
   it("delayed jobs become ready in due order, fetched without waiting for a reaper", async () => {
     const engine = engineOf(0);
     let lastDue = 0;
+    const dues: { payload: string; due: number }[] = [];
+    // Delays far apart, and the expected order taken from the due times the jobs really got: the
+    // enqueues themselves take time (one event-loop turn each, more on a loaded machine).
     for (const [payload, delayMs] of [
-      ['"third"', 30],
-      ['"first"', 10],
-      ['"second"', 20],
+      ['"third"', 300],
+      ['"first"', 100],
+      ['"second"', 200],
     ] as const) {
       const {
         ids: [id],
       } = await engine.jobs.enqueue("later", [payload], { delayMs });
-      lastDue = Math.max(lastDue, (await engine.jobs.getJob("later", id as string)).enqueuedAt + delayMs);
+      const due = (await engine.jobs.getJob("later", id as string)).enqueuedAt + delayMs;
+      dues.push({ payload, due });
+      lastDue = Math.max(lastDue, due);
     }
     await engine.jobs.enqueue("later", ['"never yet"'], { delayMs: 3_600_000 });
     await redisClockPast(lastDue);
     const { jobs } = await engine.jobs.fetch("later", { count: 10, leaseMs: 0 });
-    expect(jobs.map((job) => job.payload)).toEqual(['"first"', '"second"', '"third"']);
+    const byDue = [...dues].sort((a, b) => a.due - b.due).map((entry) => entry.payload);
+    expect(jobs.map((job) => job.payload)).toEqual(byDue);
     expect(await engine.queues.queueInfo("later")).toMatchObject({ ready: 0, delayed: 1 });
   });
 
