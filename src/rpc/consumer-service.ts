@@ -1,11 +1,10 @@
-import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import {
   AckResult,
   type ConsumerService,
   type JobRef,
-  type SubscribeResponseSchema,
+  type SubscribeResponse,
 } from "../../gen/presque/v1/consumer_service_pb.ts";
 import type { SubscriptionEvent } from "../engine/consumers/subscription-loop.ts";
 import type { RunningJob } from "../engine/consumers/worker-registry.ts";
@@ -14,6 +13,7 @@ import type { AckOutcome } from "../engine/model/job.ts";
 import type { Consumers } from "../engine/open-engine.ts";
 import { grantKey } from "./auth-interceptor.ts";
 import { toJobMessage } from "./job-message.ts";
+import { mapStream } from "./map-stream.ts";
 
 export interface ConsumerServiceDeps {
   engine: Engine;
@@ -37,7 +37,7 @@ export function createConsumerService({
 }: ConsumerServiceDeps): ServiceImpl<typeof ConsumerService> {
   const { subscriptions, workers } = consumers;
   return {
-    async *subscribe(req, ctx) {
+    subscribe(req, ctx) {
       const events = subscriptions.subscribe({
         queues: req.queues,
         prefetch: req.prefetch || 1,
@@ -49,7 +49,7 @@ export function createConsumerService({
         shutdownSignal,
       });
       // Errors go out as thrown: the error interceptor maps (and logs) them, mid-stream too.
-      for await (const event of events) yield toSubscribeResponse(event);
+      return mapStream(events, toSubscribeResponse);
     },
 
     async ackBatch(req) {
@@ -110,13 +110,17 @@ export function createConsumerService({
   };
 }
 
-function toSubscribeResponse(event: SubscriptionEvent): MessageInitShape<typeof SubscribeResponseSchema> {
+/** A message literal: connect-es then uses it as is instead of create()-ing it from an init shape. */
+function toSubscribeResponse(event: SubscriptionEvent): SubscribeResponse {
+  const $typeName = "presque.v1.SubscribeResponse";
   switch (event.type) {
     case "subscribed":
       return {
+        $typeName,
         event: {
           case: "subscribed",
           value: {
+            $typeName: "presque.v1.SubscribeResponse.Subscribed",
             subscriptionId: event.subscriptionId,
             prefetch: event.prefetch,
             leaseSeconds: event.leaseMs === "default" ? 0 : Math.ceil(event.leaseMs / 1000),
@@ -125,9 +129,12 @@ function toSubscribeResponse(event: SubscriptionEvent): MessageInitShape<typeof 
         },
       };
     case "job":
-      return { event: { case: "job", value: toJobMessage(event.job) } };
+      return { $typeName, event: { case: "job", value: toJobMessage(event.job) } };
     case "heartbeat":
-      return { event: { case: "heartbeat", value: {} } };
+      return {
+        $typeName,
+        event: { case: "heartbeat", value: { $typeName: "presque.v1.SubscribeResponse.Heartbeat" } },
+      };
   }
 }
 

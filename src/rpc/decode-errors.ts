@@ -23,30 +23,62 @@ interface Response {
 
 const grpcStatusLine = /^grpc-status: ?13\r?$/m;
 
-/** Patches a response (Node's HTTP/1.1 or HTTP/2 compatibility one) before the adapter writes it. */
+/**
+ * Patches a response (Node's HTTP/1.1 or HTTP/2 compatibility one) before the adapter writes it.
+ * Per request it patches only what can carry a decode error for that request's protocol:
+ * writeHead always (a Connect or REST 500), write and end once such a head is held, write for
+ * gRPC-Web (its status frame), addTrailers for gRPC.
+ */
 export function mapDecodeErrors(req: Request, response: object): void {
   const res = response as Response;
+  const contentType = String(req.headers["content-type"] ?? "");
   const badBase64 = req.method === "GET" && hasBadBase64Message(req.url ?? "");
-  const grpcWeb = /^application\/grpc-web/i.test(String(req.headers["content-type"] ?? ""));
   const isDecodeError = (code: Code, message: string) =>
     isRequestDecodeError(code, message) || (badBase64 && code === Code.Internal);
-  const message = (text: string) => (badBase64 ? "message is not valid base64" : text);
   const writeHead = res.writeHead.bind(res);
-  const write = res.write.bind(res);
-  const end = res.end.bind(res);
-  const addTrailers = res.addTrailers.bind(res);
-  // A Connect unary error is one JSON chunk after a 500: hold the head until the body is seen.
-  let held: OutgoingHttpHeaders | undefined;
-  const release = () => {
-    if (held) writeHead(500, held);
-    held = undefined;
-  };
   res.writeHead = (status, headers) => {
     if (status === 500 && /^application\/json/.test(String(headerOf(headers, "content-type") ?? ""))) {
-      held = headers ?? {};
+      // A Connect unary error is one JSON chunk after a 500: hold the head until the body is seen.
+      holdErrorHead(res, writeHead, headers ?? {}, isDecodeError, badBase64);
       return res;
     }
     return writeHead(status, headers);
+  };
+  if (/^application\/grpc-web/i.test(contentType)) {
+    const write = res.write.bind(res);
+    res.write = (chunk, ...args) =>
+      // gRPC-Web carries its status in a last frame of the body (flag 0x80).
+      chunk instanceof Uint8Array && chunk[0] === 0x80
+        ? write(grpcWebTrailer(chunk, isDecodeError), ...args)
+        : write(chunk, ...args);
+  } else if (/^application\/grpc/i.test(contentType)) {
+    const addTrailers = res.addTrailers.bind(res);
+    res.addTrailers = (trailers) => {
+      const status = headerOf(trailers, "grpc-status");
+      const text = safeDecode(String(headerOf(trailers, "grpc-message") ?? ""));
+      if (String(status) === String(Code.Internal) && isDecodeError(Code.Internal, text)) {
+        addTrailers({ ...trailers, "grpc-status": String(Code.InvalidArgument) });
+        return;
+      }
+      addTrailers(trailers);
+    };
+  }
+}
+
+/** Holds a 500 JSON head until its body shows whether it is a decode error (then: 400). */
+function holdErrorHead(
+  res: Response,
+  writeHead: Response["writeHead"],
+  headers: OutgoingHttpHeaders,
+  isDecodeError: (code: Code, message: string) => boolean,
+  badBase64: boolean,
+): void {
+  const write = res.write.bind(res);
+  const end = res.end.bind(res);
+  let held: OutgoingHttpHeaders | undefined = headers;
+  const release = () => {
+    if (held) writeHead(500, held);
+    held = undefined;
   };
   res.write = (chunk, ...args) => {
     if (held && chunk instanceof Uint8Array) {
@@ -58,7 +90,7 @@ export function mapDecodeErrors(req: Request, response: object): void {
       ) {
         const body = JSON.stringify({
           code: codeName(Code.InvalidArgument),
-          message: message(error.message),
+          message: badBase64 ? "message is not valid base64" : error.message,
         });
         writeHead(400, withoutHeader(held, "content-length", Buffer.byteLength(body)));
         held = undefined;
@@ -66,23 +98,11 @@ export function mapDecodeErrors(req: Request, response: object): void {
       }
     }
     release();
-    // gRPC-Web carries its status in a last frame of the body (flag 0x80).
-    if (grpcWeb && chunk instanceof Uint8Array && chunk[0] === 0x80)
-      return write(grpcWebTrailer(chunk, isDecodeError), ...args);
     return write(chunk, ...args);
   };
   res.end = (...args) => {
     release();
     return end(...args);
-  };
-  res.addTrailers = (trailers) => {
-    const status = headerOf(trailers, "grpc-status");
-    const text = safeDecode(String(headerOf(trailers, "grpc-message") ?? ""));
-    if (String(status) === String(Code.Internal) && isDecodeError(Code.Internal, text)) {
-      addTrailers({ ...trailers, "grpc-status": String(Code.InvalidArgument) });
-      return;
-    }
-    addTrailers(trailers);
   };
 }
 

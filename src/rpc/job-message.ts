@@ -1,15 +1,9 @@
-import { create, fromJson, type JsonValue, toJson } from "@bufbuild/protobuf";
-import {
-  type Timestamp,
-  timestampFromMs,
-  timestampMs,
-  type Value,
-  ValueSchema,
-} from "@bufbuild/protobuf/wkt";
-import { type Job, JobSchema, JobState } from "../../gen/presque/v1/job_pb.ts";
+import { type JsonValue, toJson } from "@bufbuild/protobuf";
+import { NullValue, type Timestamp, timestampMs, type Value, ValueSchema } from "@bufbuild/protobuf/wkt";
+import { type Job, type JobError, JobState } from "../../gen/presque/v1/job_pb.ts";
 import type { JobView } from "../engine/model/job.ts";
 import { parseJsonText } from "../engine/model/json-text.ts";
-import { jsonDepthExceeds } from "../engine/model/validate.ts";
+import { jsonDepthExceeds, type Validator } from "../engine/model/validate.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 
 const states: Record<JobView["state"], JobState> = {
@@ -20,7 +14,17 @@ const states: Record<JobView["state"], JobState> = {
   done: JobState.DONE,
 };
 
-const time = (ms: number | undefined) => (ms === undefined ? undefined : timestampFromMs(ms));
+/** A Timestamp built as a message literal: create() and timestampFromMs cost more, once per field per job. */
+function timestamp(ms: number): Timestamp {
+  const seconds = Math.floor(ms / 1000);
+  return {
+    $typeName: "google.protobuf.Timestamp",
+    seconds: BigInt(seconds),
+    nanos: (ms - seconds * 1000) * 1e6,
+  };
+}
+
+const time = (ms: number | undefined) => (ms === undefined ? undefined : timestamp(ms));
 
 /**
  * Protobuf decoders stop at 100 message levels, two per JSON level inside a Job: a Value deeper
@@ -32,15 +36,50 @@ const maxValueDepth = 32;
 /** The lossy google.protobuf.Value view of a stored JSON text, kept for existing clients. */
 export function payloadValue(json: string): Value | undefined {
   if (jsonDepthExceeds(json, maxValueDepth)) return undefined;
-  return fromJson(ValueSchema, JSON.parse(json) as JsonValue);
+  return jsonToValue(JSON.parse(json) as JsonValue);
+}
+
+/**
+ * What fromJson(ValueSchema, value) makes, as message literals: fromJson goes through protobuf-es'
+ * reflection for every node, for every job handed out. Recursion is bounded by maxValueDepth.
+ */
+function jsonToValue(json: JsonValue): Value {
+  const $typeName = "google.protobuf.Value";
+  switch (typeof json) {
+    case "number":
+      return { $typeName, kind: { case: "numberValue", value: json } };
+    case "string":
+      return { $typeName, kind: { case: "stringValue", value: json } };
+    case "boolean":
+      return { $typeName, kind: { case: "boolValue", value: json } };
+  }
+  if (json === null) return { $typeName, kind: { case: "nullValue", value: NullValue.NULL_VALUE } };
+  if (Array.isArray(json)) {
+    const values = json.map(jsonToValue);
+    return {
+      $typeName,
+      kind: { case: "listValue", value: { $typeName: "google.protobuf.ListValue", values } },
+    };
+  }
+  const fields: Record<string, Value> = {};
+  for (const key of Object.keys(json)) {
+    const value = jsonToValue(json[key] as JsonValue);
+    // An own "__proto__" key (JSON.parse makes one) must stay a field, not become the prototype.
+    if (key === "__proto__") Object.defineProperty(fields, key, { value, enumerable: true, writable: true });
+    else fields[key] = value;
+  }
+  return { $typeName, kind: { case: "structValue", value: { $typeName: "google.protobuf.Struct", fields } } };
 }
 
 /**
  * The RPC view of a job: payload_json is the stored text byte for byte; payload, the same
- * decoded into a google.protobuf.Value (see job.proto).
+ * decoded into a google.protobuf.Value (see job.proto). Built as a message literal, every field
+ * set (the type makes a new field of Job a compile error here), as create() walks every field
+ * of its init object for each job.
  */
 export function toJobMessage(job: JobView): Job {
-  return create(JobSchema, {
+  return {
+    $typeName: "presque.v1.Job",
     id: job.id,
     queue: job.queue,
     payload: payloadValue(job.payload),
@@ -48,16 +87,12 @@ export function toJobMessage(job: JobView): Job {
     attempt: job.attempt,
     deliveries: job.deliveries,
     maxAttempts: job.maxAttempts,
-    enqueuedAt: timestampFromMs(job.enqueuedAt),
+    enqueuedAt: timestamp(job.enqueuedAt),
     leaseToken: job.leaseToken ?? "",
     leaseDeadline: time(job.leaseDeadline),
     priority: job.priority,
     state: states[job.state],
-    errors: job.errors.map((error) => ({
-      attempt: error.attempt,
-      message: error.message,
-      at: timestampFromMs(error.at),
-    })),
+    errors: job.errors.length === 0 ? [] : job.errors.map(toJobError),
     dueAt: time(job.dueAt),
     expiresAt: time(job.expiresAt),
     uniqueKey: job.unique ?? "",
@@ -65,38 +100,43 @@ export function toJobMessage(job: JobView): Job {
     deadReason: job.deadReason ?? "",
     diedAt: time(job.diedAt),
     finishedAt: time(job.finishedAt),
-  });
+  };
 }
+
+const toJobError = (error: JobView["errors"][number]): JobError => ({
+  $typeName: "presque.v1.JobError",
+  attempt: error.attempt,
+  message: error.message,
+  at: timestamp(error.at),
+});
+
+/** The payload checks of engine.validate: the configured depth limit. */
+export type PayloadChecks = Pick<Validator, "payload" | "limits">;
 
 /**
  * The JSON text stored for an RPC payload: a payload_json as given (after the checks of a REST
- * body), else the JSON of the Value. Giving both is refused. The depth check is the caller's
- * (engine.validate.payload).
+ * body), else the JSON of the Value. Giving both is refused.
  */
 export function requestPayloadText(
-  checkDepth: (json: string, what: string) => string,
+  validate: PayloadChecks,
   payload: Value | undefined,
   json: string,
   what = "payload",
   whatJson = "payload_json",
 ): string {
   const hasValue = payload !== undefined && payload.kind.case !== undefined;
-  if (json === "") return checkDepth(payloadText(payload, what), what);
+  if (json === "") return validate.payload(payloadText(payload, what), what);
   if (hasValue) throw invalidArgument(`set ${what} or ${whatJson}, not both`);
-  return jsonPayloadText(checkDepth, json, whatJson);
+  return jsonPayloadText(validate, json, whatJson);
 }
 
 /**
  * A payload given as JSON text, stored byte for byte after the checks of a REST body
- * (src/rest/raw-json.ts parseJsonBody), in RPC words: depth first, so nothing too deep is walked.
+ * (src/rest/raw-json.ts parseJsonBody), in RPC words: the configured depth first, so nothing too
+ * deep is walked, in the one scan parseJsonText makes.
  */
-export function jsonPayloadText(
-  checkDepth: (json: string, what: string) => string,
-  json: string,
-  what: string,
-): string {
-  if (json.trim() !== "") checkDepth(json, what); // the configured limit, before anything walks it
-  parseJsonText(json, what, Number.POSITIVE_INFINITY);
+export function jsonPayloadText(validate: PayloadChecks, json: string, what: string): string {
+  parseJsonText(json, what, validate.limits.maxPayloadDepth);
   return json;
 }
 

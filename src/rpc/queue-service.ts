@@ -43,7 +43,7 @@ export function createQueueService({
 }: QueueServiceDeps): ServiceImpl<typeof QueueService> {
   return {
     async enqueue(req) {
-      const payload = requestPayloadText(engine.validate.payload, req.payload, req.payloadJson);
+      const payload = requestPayloadText(engine.validate, req.payload, req.payloadJson);
       const result = await engine.jobs.enqueue(req.queue, [payload], {
         ...enqueueOptions(req.options),
         requeue: req.requeue,
@@ -57,11 +57,9 @@ export function createQueueService({
       }
       const payloads =
         req.payloadsJson.length > 0
-          ? req.payloadsJson.map((json, i) =>
-              jsonPayloadText(engine.validate.payload, json, `payloads_json[${i}]`),
-            )
+          ? req.payloadsJson.map((json, i) => jsonPayloadText(engine.validate, json, `payloads_json[${i}]`))
           : req.payloads.map((payload, i) =>
-              requestPayloadText(engine.validate.payload, payload, "", `payloads[${i}]`),
+              requestPayloadText(engine.validate, payload, "", `payloads[${i}]`),
             );
       return engine.jobs.enqueue(req.queue, payloads, enqueueOptions(req.options));
     },

@@ -43,7 +43,7 @@ export function createScheduleService({ engine }: { engine: Engine }): ServiceIm
           timing.case === "cron"
             ? { cron: timing.value, timezone: optionalText(schedule.timezone) }
             : { everySeconds: timing.value },
-        payload: requestPayloadText(engine.validate.payload, schedule.payload, schedule.payloadJson),
+        payload: requestPayloadText(engine.validate, schedule.payload, schedule.payloadJson),
         priority: schedule.priority,
       });
       return { schedule: toScheduleMessage(view) };

@@ -23,14 +23,16 @@ export interface AckReply {
 }
 
 /**
- * Acks in batches without a timer: while one AckBatch call is on the wire, new acks wait, and
- * all of them go in the next call. Under load that makes big batches; when idle, each ack goes
- * out at once. Resolves each ack with its own result. A call that fails with a broken
+ * Acks in batches without a timer: an ack waits for the end of the current turn of the event
+ * loop (setImmediate, which adds no latency), so the jobs of one read of the stream, which finish
+ * together, are acked in one call; while that call is on the wire, new acks wait, and all of them
+ * go in the next call. Resolves each ack with its own result. A call that fails with a broken
  * connection (a keep-alive socket the server closed) is sent again, up to `retries` times.
  */
 export function createAckBatcher(client: PresqueClient, retries: number) {
   const waiting: { ref: LeaseRef; settle: (reply: AckReply) => void; fail: (error: unknown) => void }[] = [];
   let sending: Promise<void> | undefined;
+  let scheduled = false;
   let batchUnsupported = false;
 
   const sendOne = async (ref: LeaseRef): Promise<AckResult> => {
@@ -75,6 +77,7 @@ export function createAckBatcher(client: PresqueClient, retries: number) {
   };
 
   const pump = () => {
+    scheduled = false;
     if (sending || waiting.length === 0) return;
     const batch = waiting.splice(0, maxBatch);
     sending = sendBatch(batch).finally(() => {
@@ -87,7 +90,9 @@ export function createAckBatcher(client: PresqueClient, retries: number) {
     ack(ref: LeaseRef): Promise<AckReply> {
       return new Promise((settle, fail) => {
         waiting.push({ ref, settle, fail });
-        pump();
+        if (sending || scheduled) return; // the call on the wire sends it when it returns
+        scheduled = true;
+        setImmediate(pump);
       });
     },
   };

@@ -19,15 +19,20 @@ const window = 32;
  * machine changes nothing.
  */
 export function createLeaseClock(leaseMs: number, now: () => number = () => performance.now()) {
-  const offsets: number[] = [];
+  // A ring of the last `window` offsets: no array shifting or spreading per job.
+  const offsets = new Float64Array(window);
+  let seen = 0;
   return {
     /** Call as a job arrives; answers when its lease ends on the local clock (Infinity: no lease). */
     received(job: Job): number {
       if (!job.leaseDeadline || job.leaseToken === "") return Number.POSITIVE_INFINITY;
       const deadline = Number(timestampMs(job.leaseDeadline));
-      offsets.push(now() - (deadline - leaseMs));
-      if (offsets.length > window) offsets.shift();
-      return deadline + Math.min(...offsets);
+      offsets[seen % window] = now() - (deadline - leaseMs);
+      seen++;
+      let smallest = Number.POSITIVE_INFINITY;
+      for (let i = Math.min(seen, window) - 1; i >= 0; i--)
+        smallest = Math.min(smallest, offsets[i] as number);
+      return deadline + smallest;
     },
     /** True once a lease that ends at `leaseEndsAt` (from received) is over. */
     isOver(leaseEndsAt: number): boolean {

@@ -6,13 +6,14 @@ import type { Logger } from "../log.ts";
 import type { AckReply, LeaseRef } from "./ack-batcher.ts";
 import type { PresqueClient } from "./client.ts";
 import { withConnectionRetry } from "./connection-retry.ts";
+import type { JobSignal } from "./job-signal.ts";
 import type { WorkerJob, WorkerOptions } from "./worker-options.ts";
 
+/** What every job of a worker shares: built once per worker, not per job. */
 export interface RunJobDeps<Payload> {
   client: PresqueClient;
   options: WorkerOptions<Payload>;
-  leaseSeconds: number;
-  /** Resends of a nack or extension whose connection broke (see connection-retry.ts). */
+  /** Resends of a nack whose connection broke (see connection-retry.ts). */
   connectionRetries: number;
   ack: (ref: LeaseRef) => Promise<AckReply>;
   log: Logger;
@@ -23,20 +24,9 @@ type ReviverParam = Parameters<typeof JSON.parse>[1];
 /** The longest error text sent with a nack: the end of a message is usually the useful part. */
 const maxErrorLength = 4000;
 
-/**
- * Runs one job to its end: work, then ack; or fail, then nack with the error. The lease is
- * extended at a third of its length while work runs, so long jobs keep it.
- * Resolves with true when work succeeded (even if the ack then came too late).
- */
-export async function runJob<Payload>(
-  deps: RunJobDeps<Payload>,
-  job: Job,
-  abort: AbortController,
-): Promise<boolean> {
-  const { client, options, leaseSeconds, connectionRetries, log } = deps;
-  const retrying = <T>(call: () => Promise<T>) => withConnectionRetry(connectionRetries, call);
-  const ref = { queue: job.queue, id: job.id, leaseToken: job.leaseToken };
-  const workerJob: WorkerJob<Payload> = {
+/** The job as work sees it. Its signal is made when first read (see JobSignal). */
+function workerJobOf<Payload>(job: Job, abort: JobSignal): WorkerJob<Payload> {
+  return {
     id: job.id,
     queue: job.queue,
     payload: undefined as Payload,
@@ -45,61 +35,76 @@ export async function runJob<Payload>(
     deliveries: job.deliveries,
     enqueuedAt: new Date(job.enqueuedAt ? timestampMs(job.enqueuedAt) : 0),
     traceparent: job.traceparent || undefined,
-    signal: abort.signal,
-  };
-  const extender = setInterval(
-    () => {
-      retrying(() => client.queue.extendLease({ ...ref, leaseSeconds })).catch((error: unknown) => {
-        log.warn("lost the lease of a running job; it may run twice", {
-          queue: job.queue,
-          id: job.id,
-          error,
-        });
-        abort.abort(new Error("lease lost"));
-        clearInterval(extender);
-      });
+    get signal() {
+      return abort.signal;
     },
-    (leaseSeconds * 1000) / 3,
-  );
+  };
+}
 
+/**
+ * Runs one job to its end: work, then ack; or fail, then nack with the error. The lease is kept
+ * by the worker's one lease keeper meanwhile (lease-keeper.ts), not by a timer of the job's own.
+ * Resolves with true when work succeeded (even if the ack then came too late); never rejects.
+ */
+export async function runJob<Payload>(
+  deps: RunJobDeps<Payload>,
+  job: Job,
+  ref: LeaseRef,
+  abort: JobSignal,
+): Promise<boolean> {
+  const { options } = deps;
+  const workerJob = workerJobOf<Payload>(job, abort);
   try {
     // Parsed here, so a reviver that throws fails the job like work would.
     workerJob.payload = JSON.parse(workerJob.payloadText, options.reviver as ReviverParam) as Payload;
     await options.work(workerJob);
   } catch (error) {
-    clearInterval(extender);
-    const message = error instanceof Error ? error.message : String(error);
-    log.warn("job failed", { queue: job.queue, id: job.id, attempt: job.attempt, error: message });
-    try {
-      await options.fail?.(workerJob, error);
-    } catch (hookError) {
-      log.error("fail hook threw", { queue: job.queue, id: job.id, error: hookError });
-    }
-    // A nack names its lease token too: a resend of one that reached presque is refused, not applied twice.
-    await retrying(() => client.queue.nack({ ...ref, error: message.slice(-maxErrorLength) })).catch(
-      (nackError: unknown) => log.warn("nack failed", { queue: job.queue, id: job.id, error: nackError }),
-    );
+    await failed(deps, workerJob, ref, error);
     return false;
-  } finally {
-    clearInterval(extender);
   }
   const { result, retried } = await deps.ack(ref).catch((error: unknown): AckReply => {
-    log.warn("ack failed", { queue: job.queue, id: job.id, error });
+    deps.log.warn("ack failed", { queue: job.queue, id: job.id, error });
     return { result: AckResult.UNSPECIFIED, retried: false };
   });
-  if (retried && result !== AckResult.ACKED) {
+  if (result !== AckResult.ACKED) reportRefusedAck(deps.log, job, result, retried);
+  return true;
+}
+
+async function failed<Payload>(
+  deps: RunJobDeps<Payload>,
+  job: WorkerJob<Payload>,
+  ref: LeaseRef,
+  error: unknown,
+): Promise<void> {
+  const { client, options, log } = deps;
+  const message = error instanceof Error ? error.message : String(error);
+  log.warn("job failed", { queue: job.queue, id: job.id, attempt: job.attempt, error: message });
+  try {
+    await options.fail?.(job, error);
+  } catch (hookError) {
+    log.error("fail hook threw", { queue: job.queue, id: job.id, error: hookError });
+  }
+  // A nack names its lease token too: a resend of one that reached presque is refused, not applied twice.
+  await withConnectionRetry(deps.connectionRetries, () =>
+    client.queue.nack({ ...ref, error: message.slice(-maxErrorLength) }),
+  ).catch((nackError: unknown) =>
+    log.warn("nack failed", { queue: job.queue, id: job.id, error: nackError }),
+  );
+}
+
+function reportRefusedAck(log: Logger, job: Job, result: AckResult, retried: boolean): void {
+  if (retried) {
     // Acks are idempotent per lease token: after a broken connection, not_found or stale most
     // likely means the first try went through, so the job counts as settled, not as lost.
     log.info("ack resent after a broken connection; presque had already settled the job", {
       queue: job.queue,
       id: job.id,
     });
-  } else if (result !== AckResult.ACKED && result !== AckResult.UNSPECIFIED) {
+  } else if (result !== AckResult.UNSPECIFIED) {
     log.warn("ack refused: the lease was lost, so the job may run twice", {
       queue: job.queue,
       id: job.id,
       result: result === AckResult.STALE_LEASE ? "stale_lease" : "not_found",
     });
   }
-  return true;
 }

@@ -2,9 +2,12 @@ import type { Job } from "../../gen/presque/v1/job_pb.ts";
 import { createJsonLogger, type Logger } from "../log.ts";
 import { createAckBatcher } from "./ack-batcher.ts";
 import { createPresqueClient, defaultPresqueUrl, type PresqueClient } from "./client.ts";
+import { withConnectionRetry } from "./connection-retry.ts";
 import { consumeJobs } from "./consume-jobs.ts";
+import { JobSignal } from "./job-signal.ts";
 import { createLeaseClock } from "./lease-clock.ts";
-import { runJob } from "./run-job.ts";
+import { createLeaseKeeper, type KeptLease, type LeaseKeeper } from "./lease-keeper.ts";
+import { type RunJobDeps, runJob } from "./run-job.ts";
 import { checkWorkerOptions, type WorkerOptions, workerClientOptions } from "./worker-options.ts";
 import { startPresence } from "./worker-presence.ts";
 
@@ -14,10 +17,11 @@ interface Received {
   leaseEndsAt: number;
 }
 
-interface Running {
+/** A job whose work has started: its lease (kept by the lease keeper) and its signal. */
+interface Running extends KeptLease {
   job: Job;
-  abort: AbortController;
   startedAt: number;
+  abort: JobSignal;
 }
 
 /**
@@ -34,10 +38,12 @@ export class Worker<Payload = unknown> {
   readonly #client: PresqueClient;
   readonly #log: Logger;
   readonly #acks: ReturnType<typeof createAckBatcher>;
-  readonly #running = new Map<string, Running>();
+  readonly #running = new Set<Running>();
   /** Jobs that arrived while every slot was busy (an ack's credit can outrun its reply). */
   readonly #backlog: Received[] = [];
   readonly #leaseClock: ReturnType<typeof createLeaseClock>;
+  readonly #leases: LeaseKeeper;
+  readonly #jobDeps: RunJobDeps<Payload>;
   readonly #source = new AbortController();
   #changed: (() => void)[] = [];
   #stopping = false;
@@ -54,7 +60,16 @@ export class Worker<Payload = unknown> {
     this.#client = options.client ?? createPresqueClient(workerClientOptions(options, defaultPresqueUrl()));
     this.#log = options.log ?? createJsonLogger();
     this.#acks = createAckBatcher(this.#client, this.#settings.connectionRetries);
-    this.#leaseClock = createLeaseClock(this.#settings.leaseSeconds * 1000);
+    const { leaseSeconds, connectionRetries } = this.#settings;
+    this.#leaseClock = createLeaseClock(leaseSeconds * 1000);
+    this.#leases = createLeaseKeeper({
+      leaseMs: leaseSeconds * 1000,
+      extend: (ref) =>
+        withConnectionRetry(connectionRetries, () =>
+          this.#client.queue.extendLease({ ...ref, leaseSeconds }),
+        ),
+    });
+    this.#jobDeps = { client: this.#client, options, connectionRetries, ack: this.#acks.ack, log: this.#log };
     this.#mode = { current: this.#settings.transport === "poll" ? "poll" : "stream" };
   }
 
@@ -87,7 +102,7 @@ export class Worker<Payload = unknown> {
       this.#client,
       { name, queues: this.#options.queues, concurrency, heartbeatSeconds },
       () => ({
-        workingOn: [...this.#running.values()].map(({ job: { queue, id }, startedAt }) => ({
+        workingOn: [...this.#running].map(({ job: { queue, id }, startedAt }) => ({
           queue,
           id,
           startedAt,
@@ -112,6 +127,7 @@ export class Worker<Payload = unknown> {
       });
       await this.#drainOnce();
     } finally {
+      this.#leases.stop();
       await presence.stop();
       if (handleSignals) for (const signal of ["SIGTERM", "SIGINT"] as const) process.off(signal, onSignal);
       if (!this.#options.client) this.#client.close();
@@ -139,27 +155,39 @@ export class Worker<Payload = unknown> {
       this.#notify();
       return;
     }
-    const key = `${job.queue}/${job.id}`;
-    const abort = new AbortController();
-    this.#running.set(key, { job, abort, startedAt: Date.now() });
-    const deps = {
-      client: this.#client,
-      options: this.#options,
-      leaseSeconds: this.#settings.leaseSeconds,
-      connectionRetries: this.#settings.connectionRetries,
-      ack: this.#acks.ack,
-      log: this.#log,
+    void this.#work(job, leaseEndsAt);
+  }
+
+  async #work(job: Job, leaseEndsAt: number): Promise<void> {
+    const ref = { queue: job.queue, id: job.id, leaseToken: job.leaseToken };
+    const abort = new JobSignal();
+    const log = this.#log;
+    const running: Running = {
+      job,
+      ref,
+      endsAt: leaseEndsAt,
+      startedAt: Date.now(),
+      abort,
+      onLost(error) {
+        log.warn("lost the lease of a running job; it may run twice", {
+          queue: job.queue,
+          id: job.id,
+          error,
+        });
+        abort.abort(new Error("lease lost"));
+      },
     };
-    void runJob(deps, job, abort)
-      .then((succeeded) => {
-        if (succeeded) this.#processed++;
-        else this.#failed++;
-      })
-      .finally(() => {
-        this.#running.delete(key);
-        this.#startNext();
-        this.#notify();
-      });
+    this.#running.add(running);
+    this.#leases.keep(running);
+    try {
+      if (await runJob(this.#jobDeps, job, ref, abort)) this.#processed++;
+      else this.#failed++;
+    } finally {
+      this.#leases.release(running);
+      this.#running.delete(running);
+      this.#startNext();
+      this.#notify();
+    }
   }
 
   #startNext(): void {
@@ -200,7 +228,7 @@ export class Worker<Payload = unknown> {
     }
     if (this.#running.size > 0) {
       this.#log.warn("shutdown grace is over; giving back unfinished jobs", { running: this.#running.size });
-      for (const { abort } of this.#running.values()) abort.abort(new Error("worker is shutting down"));
+      for (const { abort } of this.#running) abort.abort(new Error("worker is shutting down"));
     }
     this.#source.abort();
   }
