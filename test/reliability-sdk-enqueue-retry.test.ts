@@ -50,6 +50,45 @@ describe("the SDK producer under a stalled Redis", () => {
     }
   });
 
+  it("retries a coalesced batch of enqueue calls with one key: each caller gets its job's id, none added twice", async () => {
+    const retries: unknown[] = [];
+    const batches: number[] = [];
+    const client = createPresqueClient({
+      baseUrl: stallable.server.baseUrl,
+      onEnqueueRetry: (error) => {
+        retries.push(error);
+        process.kill(stallable.pid, "SIGCONT");
+      },
+      interceptors: [
+        (next) => (request) => {
+          if (request.method.name === "EnqueueBatch")
+            batches.push((request.message as { payloadsJson?: string[] }).payloadsJson?.length ?? 0);
+          return next(request);
+        },
+      ],
+    });
+    process.kill(stallable.pid, "SIGSTOP");
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, n) => client.enqueue("sdk-coalesced", { n })),
+      );
+      // one batch, sent twice (the first attempt timed out but was stored), with the same key
+      expect(batches).toEqual([20, 20]);
+      expect(retries).toHaveLength(1);
+      expect((retries[0] as ConnectError).code).toBe(Code.Unavailable);
+      expect(results.every((result) => result.duplicate === false)).toBe(true);
+      expect(await ready("sdk-coalesced")).toBe(20);
+      const { jobs } = await client.queue.fetch({ queue: "sdk-coalesced", maxJobs: 20, autoAck: true });
+      const stored = new Map(jobs.map((job) => [job.id, job.payloadJson]));
+      results.forEach((result, n) => {
+        expect(stored.get(result.id)).toBe(JSON.stringify({ n }));
+      });
+    } finally {
+      process.kill(stallable.pid, "SIGCONT");
+      client.close();
+    }
+  });
+
   it("keeps the caller's idempotency key, and with enqueueRetries 0 reports the 503", async () => {
     const once = createPresqueClient({ baseUrl: stallable.server.baseUrl, enqueueRetries: 0 });
     process.kill(stallable.pid, "SIGSTOP");

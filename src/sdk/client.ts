@@ -1,4 +1,4 @@
-import { type Client, createClient } from "@connectrpc/connect";
+import { type Client, createClient, type Interceptor } from "@connectrpc/connect";
 import { Health } from "../../gen/grpc/health/v1/health_pb.ts";
 import { ConsumerService } from "../../gen/presque/v1/consumer_service_pb.ts";
 import { ControlService } from "../../gen/presque/v1/control_service_pb.ts";
@@ -7,6 +7,7 @@ import { QueueService } from "../../gen/presque/v1/queue_service_pb.ts";
 import { ScheduleService } from "../../gen/presque/v1/schedule_service_pb.ts";
 import { StatsService } from "../../gen/presque/v1/stats_service_pb.ts";
 import { createClientTransport } from "./client-transport.ts";
+import type { EnqueueCoalescingOptions } from "./enqueue-coalescer.ts";
 import { withEnqueueRetry } from "./enqueue-retry.ts";
 import { createProducer, type Producer } from "./producer.ts";
 
@@ -37,6 +38,16 @@ export interface PresqueClientOptions {
   enqueueRetries?: number;
   /** Told before each enqueue retry, with the error that caused it. */
   onEnqueueRetry?: (error: unknown, retry: number) => void;
+  /**
+   * How `enqueue` and `enqueueJson` calls made together share requests: calls for one queue with
+   * the same options, made in the same turn of the event loop or while that queue's requests are
+   * in flight, go as one EnqueueBatch, and each caller gets its own id or its own error. Calls
+   * with a uniqueKey, requeue or an idempotencyKey of their own always go alone. Default on
+   * (500 jobs, 256 Ki characters, 4 requests in flight per queue); false sends every call alone.
+   */
+  enqueueCoalescing?: EnqueueCoalescingOptions | false;
+  /** Connect interceptors of your own, run on every call of every service after the API key's. */
+  interceptors?: Interceptor[];
 }
 
 /**
@@ -72,7 +83,7 @@ export function createPresqueClient(options: PresqueClientOptions): FullPresqueC
     onRetry: options.onEnqueueRetry,
   });
   return {
-    ...createProducer(queue),
+    ...createProducer(queue, options.enqueueCoalescing),
     queue,
     control: createClient(ControlService, transport),
     stats: createClient(StatsService, transport),

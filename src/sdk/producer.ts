@@ -2,6 +2,7 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { Client } from "@connectrpc/connect";
 import type { EnqueueOptionsSchema, QueueService } from "../../gen/presque/v1/queue_service_pb.ts";
+import { createEnqueueCoalescer, type EnqueueCoalescingOptions } from "./enqueue-coalescer.ts";
 
 /** What an enqueue may say besides the payload; every field is optional. */
 export interface EnqueueCallOptions {
@@ -50,6 +51,8 @@ export interface Producer {
   /**
    * Adds one job. The payload is any JSON value, sent as its JSON text and stored byte for byte
    * (a bigint becomes an exact JSON integer). Retried like `queue.enqueue` (enqueueRetries).
+   * Calls made together for one queue with the same options share one EnqueueBatch request
+   * (see enqueueCoalescing); each still gets its own id, or its own error.
    */
   enqueue<Payload = unknown>(
     queue: string,
@@ -62,20 +65,36 @@ export interface Producer {
     payloads: readonly Payload[],
     options?: EnqueueCallOptions,
   ): Promise<EnqueueBatchResult>;
-  /** Adds one job given as JSON text, stored as is (it must be valid JSON). */
+  /** Adds one job given as JSON text, stored as is (it must be valid JSON). Coalesced like enqueue. */
   enqueueJson(queue: string, json: string, options?: EnqueueOneOptions): Promise<EnqueueResult>;
 }
 
 /** JSON.rawJSON (Node 21+): lets JSON.stringify write a bigint as the exact integer it is. */
 const rawJson = (JSON as unknown as { rawJSON: (text: string) => unknown }).rawJSON;
 
+const exactBigInts = (_key: string, value: unknown) =>
+  typeof value === "bigint" ? rawJson(value.toString()) : value;
+
 /** A payload's JSON text; bigints are written exactly. */
 export function payloadJsonOf(payload: unknown, what = "payload"): string {
-  const text = JSON.stringify(payload, (_key, value: unknown) =>
-    typeof value === "bigint" ? rawJson(value.toString()) : value,
-  );
+  let text: string | undefined;
+  try {
+    // A replacer takes JSON.stringify off V8's fast path: only a payload with a bigint needs it.
+    text = JSON.stringify(payload);
+  } catch (error) {
+    if (!(error instanceof TypeError) || !/BigInt/.test(error.message)) throw error;
+    text = JSON.stringify(payload, exactBigInts);
+  }
   if (text === undefined) throw new TypeError(`${what} is not a JSON value (got ${typeof payload})`);
   return text;
+}
+
+/**
+ * What EnqueueBatch cannot say for one job of many: a unique key and requeue are single-only, and
+ * a caller's idempotency key names its own request. Such calls go alone, as an Enqueue.
+ */
+function goesAlone(options: EnqueueOneOptions): boolean {
+  return Boolean(options.uniqueKey || options.requeue || options.idempotencyKey);
 }
 
 function protoOptions(options: EnqueueOneOptions): MessageInitShape<typeof EnqueueOptionsSchema> {
@@ -91,17 +110,48 @@ function protoOptions(options: EnqueueOneOptions): MessageInitShape<typeof Enque
   };
 }
 
-export function createProducer(queueClient: Client<typeof QueueService>): Producer {
+/**
+ * The producer calls over a queue client (retrying, see enqueue-retry.ts). `coalescing` false
+ * sends every enqueue as its own request.
+ */
+export function createProducer(
+  queueClient: Client<typeof QueueService>,
+  coalescing: EnqueueCoalescingOptions | false = {},
+): Producer {
   const call = (options: EnqueueCallOptions) => ({ signal: options.signal, timeoutMs: options.timeoutMs });
-  const enqueueJson = async (queue: string, json: string, options: EnqueueOneOptions = {}) => {
+  const sendOne = async (queue: string, json: string, options: EnqueueOneOptions) => {
     const res = await queueClient.enqueue(
       { queue, payloadJson: json, options: protoOptions(options), requeue: options.requeue },
       call(options),
     );
     return { id: res.id, duplicate: res.duplicate };
   };
+  const sendBatch = async (queue: string, payloadsJson: string[], options: EnqueueCallOptions) => {
+    const res = await queueClient.enqueueBatch(
+      { queue, payloadsJson, options: protoOptions(options) },
+      call(options),
+    );
+    return res.ids;
+  };
+  const coalescer =
+    coalescing === false ? undefined : createEnqueueCoalescer({ sendOne, sendBatch }, coalescing);
+  const enqueueJson = (queue: string, json: string, options: EnqueueOneOptions = {}) => {
+    try {
+      return coalescer === undefined || goesAlone(options)
+        ? sendOne(queue, json, options)
+        : coalescer.enqueue(queue, json, options);
+    } catch (error) {
+      return Promise.reject(error); // a bad option value: a rejection, as from an async call
+    }
+  };
   return {
-    enqueue: async (queue, payload, options) => enqueueJson(queue, payloadJsonOf(payload), options),
+    enqueue(queue, payload, options) {
+      try {
+        return enqueueJson(queue, payloadJsonOf(payload), options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
     enqueueJson,
     async enqueueBatch(queue, payloads, options = {}) {
       const payloadsJson = payloads.map((payload, i) => payloadJsonOf(payload, `payloads[${i}]`));
