@@ -1,7 +1,12 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EnqueueCoalescingOptions } from "../src/sdk/enqueue-coalescer.ts";
-import { createPresqueClient, type EnqueueResult, type FullPresqueClient } from "../src/sdk/index.ts";
+import {
+  createPresqueClient,
+  type EnqueueResult,
+  type FullPresqueClient,
+  type PresqueClientOptions,
+} from "../src/sdk/index.ts";
 import { useTestServer } from "./support/presque-server.ts";
 
 /*
@@ -17,14 +22,22 @@ afterEach(() => {
 });
 
 /** A client whose requests are counted by method name ("Enqueue", "EnqueueBatch"), with batch sizes. */
-function countingClient(enqueueCoalescing?: EnqueueCoalescingOptions | false) {
+function countingClient(
+  enqueueCoalescing?: EnqueueCoalescingOptions | false,
+  transport: Partial<PresqueClientOptions> = {},
+) {
   const sent: { method: string; jobs: number }[] = [];
   const count: Interceptor = (next) => (request) => {
     const message = request.message as { payloadsJson?: string[] };
     sent.push({ method: request.method.name, jobs: message.payloadsJson?.length ?? 1 });
     return next(request);
   };
-  const client = createPresqueClient({ baseUrl: presque.url, interceptors: [count], enqueueCoalescing });
+  const client = createPresqueClient({
+    baseUrl: presque.url,
+    interceptors: [count],
+    enqueueCoalescing,
+    ...transport,
+  });
   clients.push(client);
   const requests = (method: string) => sent.filter((request) => request.method === method);
   return { client, sent, requests };
@@ -38,26 +51,35 @@ async function takeAll(client: FullPresqueClient, queue: string): Promise<Map<st
 
 const increasing = (ids: string[]) => ids.every((id, i) => i === 0 || BigInt(id) > BigInt(ids[i - 1] ?? 0));
 
-describe("concurrent enqueue calls share EnqueueBatch requests", () => {
-  it("1000 calls made together go as 10 batches of 100, each caller with its own id, in call order", async () => {
-    const queue = "coalesce-many";
-    const { client, sent, requests } = countingClient({ maxJobs: 100 });
-    const results = await Promise.all(Array.from({ length: 1000 }, (_, n) => client.enqueue(queue, { n })));
+const transports: Record<string, Partial<PresqueClientOptions>> = {
+  "Connect over HTTP/1.1": {},
+  "Connect over HTTP/2": { httpVersion: "2" },
+  gRPC: { protocol: "grpc" },
+};
 
-    expect(requests("Enqueue")).toHaveLength(0);
-    expect(requests("EnqueueBatch").map((request) => request.jobs)).toEqual(Array(10).fill(100));
-    expect(sent).toHaveLength(10);
-    const ids = results.map((result) => result.id);
-    expect(new Set(ids).size).toBe(1000);
-    expect(results.every((result) => result.duplicate === false)).toBe(true);
-    for (let batch = 0; batch < 10; batch++)
-      expect(increasing(ids.slice(batch * 100, batch * 100 + 100))).toBe(true);
-    const stored = await takeAll(client, queue);
-    expect(stored.size).toBe(1000);
-    results.forEach((result, n) => {
-      expect(stored.get(result.id)).toBe(JSON.stringify({ n }));
-    });
-  });
+describe("concurrent enqueue calls share EnqueueBatch requests", () => {
+  it.each(Object.entries(transports))(
+    "1000 calls made together go as 10 batches of 100, each caller with its own id, in call order (%s)",
+    async (name, transport) => {
+      const queue = `coalesce-many-${name.replace(/\W+/g, "-")}`;
+      const { client, sent, requests } = countingClient({ maxJobs: 100 }, transport);
+      const results = await Promise.all(Array.from({ length: 1000 }, (_, n) => client.enqueue(queue, { n })));
+
+      expect(requests("Enqueue")).toHaveLength(0);
+      expect(requests("EnqueueBatch").map((request) => request.jobs)).toEqual(Array(10).fill(100));
+      expect(sent).toHaveLength(10);
+      const ids = results.map((result) => result.id);
+      expect(new Set(ids).size).toBe(1000);
+      expect(results.every((result) => result.duplicate === false)).toBe(true);
+      for (let batch = 0; batch < 10; batch++)
+        expect(increasing(ids.slice(batch * 100, batch * 100 + 100))).toBe(true);
+      const stored = await takeAll(client, queue);
+      expect(stored.size).toBe(1000);
+      results.forEach((result, n) => {
+        expect(stored.get(result.id)).toBe(JSON.stringify({ n }));
+      });
+    },
+  );
 
   it("while requests are in flight, new calls wait and go together when one returns", async () => {
     const queue = "coalesce-in-flight";
@@ -95,24 +117,28 @@ describe("concurrent enqueue calls share EnqueueBatch requests", () => {
 });
 
 describe("on the wire", () => {
-  it("an EnqueueBatch answer comes uncompressed; other answers may still be gzipped", async () => {
-    const encodings: Record<string, string | null> = {};
-    const watch: Interceptor = (next) => async (request) => {
-      const response = await next(request);
-      encodings[request.method.name] = response.header.get("content-encoding");
-      return response;
-    };
-    const client = createPresqueClient({ baseUrl: presque.url, interceptors: [watch] });
-    clients.push(client);
-    const queue = "coalesce-encoding";
-    // 400 ids are past connect's 1 KiB threshold for compressing an answer
-    await client.enqueueBatch(
-      queue,
-      Array.from({ length: 400 }, (_, n) => ({ n, text: "a".repeat(20) })),
-    );
-    await client.queue.fetch({ queue, maxJobs: 400, autoAck: true });
-    expect(encodings).toEqual({ EnqueueBatch: null, Fetch: "gzip" });
-  });
+  it.each(Object.entries(transports))(
+    "an EnqueueBatch answer comes uncompressed; other answers may still be gzipped (%s)",
+    async (name, transport) => {
+      const encodingHeader = transport.protocol === "grpc" ? "grpc-encoding" : "content-encoding";
+      const encodings: Record<string, string | null> = {};
+      const watch: Interceptor = (next) => async (request) => {
+        const response = await next(request);
+        encodings[request.method.name] = response.header.get(encodingHeader);
+        return response;
+      };
+      const client = createPresqueClient({ baseUrl: presque.url, interceptors: [watch], ...transport });
+      clients.push(client);
+      const queue = `coalesce-encoding-${name.replace(/\W+/g, "-")}`;
+      // 400 ids are past connect's 1 KiB threshold for compressing an answer
+      await client.enqueueBatch(
+        queue,
+        Array.from({ length: 400 }, (_, n) => ({ n, text: "a".repeat(20) })),
+      );
+      await client.queue.fetch({ queue, maxJobs: 400, autoAck: true });
+      expect(encodings).toEqual({ EnqueueBatch: null, Fetch: "gzip" });
+    },
+  );
 });
 
 describe("each caller gets its own outcome", () => {
