@@ -6,6 +6,7 @@ export {
   type PresqueClient,
   type PresqueClientOptions,
 } from "./client.ts";
+export type { EnqueueCoalescingOptions } from "./enqueue-coalescer.ts";
 export {
   type EnqueueBatchResult,
   type EnqueueCallOptions,
