@@ -26,6 +26,8 @@ export interface OriginPolicyOptions {
 }
 
 const wildcardHosts = new Set(["0.0.0.0", "::", "[::]"]);
+/** Host values remembered at most (a bound: a client may send any number of different ones). */
+const maxRememberedHosts = 256;
 
 export function createOriginPolicy(options: OriginPolicyOptions): OriginPolicy {
   const anyHost = options.allowedHosts.includes("*");
@@ -40,10 +42,21 @@ export function createOriginPolicy(options: OriginPolicyOptions): OriginPolicy {
     }
   }
   const origins = new Set(options.allowedOrigins);
+  // Clients send the same few Host values over and over: remember each one's verdict.
+  const hostVerdicts = new Map<string, boolean>();
+  const isOwnHost = (host: string) => {
+    let own = hostVerdicts.get(host);
+    if (own === undefined) {
+      own = names.has(hostOf(host));
+      if (hostVerdicts.size >= maxRememberedHosts) hostVerdicts.clear();
+      hostVerdicts.set(host, own);
+    }
+    return own;
+  };
   return {
     allowsOrigin: (origin) => origins.has(origin),
     check(facts) {
-      if (facts.host !== undefined && !anyHost && !names.has(hostOf(facts.host))) {
+      if (facts.host !== undefined && !anyHost && !isOwnHost(facts.host)) {
         throw new PresqueError(
           "permission_denied",
           `Host ${JSON.stringify(facts.host)} is not one of this server's names; add it to http.allowed_hosts`,
@@ -52,6 +65,7 @@ export function createOriginPolicy(options: OriginPolicyOptions): OriginPolicy {
       const { origin } = facts;
       if (origin !== undefined && origins.has(origin)) return;
       const site = facts.secFetchSite;
+      if (site === undefined && origin === undefined) return; // curl, the SDKs: no browser
       const ownOrigin = `${facts.encrypted ? "https" : "http"}://${facts.host}`;
       if (site === "cross-site" || site === "same-site" || (origin !== undefined && origin !== ownOrigin)) {
         throw new PresqueError(

@@ -6,7 +6,8 @@ export interface PresqueMetrics {
   /** Reads Redis (queue sizes, lifetime counters, a PING) and renders the Prometheus text. */
   scrape(): Promise<string>;
   contentType: string;
-  observeRequest(labels: { route: string; method: string; status: number }, seconds: number): void;
+  /** One finished request: `route` is a template (metrics/route-label.ts), never a raw path. */
+  observeRequest(route: string, method: string, status: number, seconds: number): void;
   observeAckLatency(queue: string, milliseconds: number): void;
 }
 
@@ -68,6 +69,7 @@ export function createPresqueMetrics({
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,
   });
+  const requestLabels = createRequestLabels();
   const ackLatency = new Histogram({
     name: "presque_ack_latency_seconds",
     help: "Time from enqueue to ack (Redis clock), observed by the process that took the ack.",
@@ -111,12 +113,48 @@ export function createPresqueMetrics({
       return inFlightScrape;
     },
     contentType: registry.contentType,
-    observeRequest({ route, method, status }, seconds) {
-      requests.inc({ route, method, status: String(status) });
-      requestSeconds.observe({ route, method }, seconds);
+    observeRequest(route, method, status, seconds) {
+      const labels = requestLabels.of(route, method, status);
+      requests.inc(labels.withStatus, 1);
+      requestSeconds.observe(labels.withoutStatus, seconds);
     },
     observeAckLatency(queue, milliseconds) {
       ackLatency.observe({ queue }, milliseconds / 1000);
     },
+  };
+}
+
+interface RequestLabels {
+  withStatus: { route: string; method: string; status: string };
+  withoutStatus: { route: string; method: string };
+}
+
+/**
+ * The label objects of the request metrics, built once per route, method and status rather than
+ * on every request. Their number is bounded: routes are templates, methods and statuses few.
+ */
+function createRequestLabels() {
+  const byRoute = new Map<string, Map<string, Map<number, RequestLabels>>>();
+  const made = (route: string, method: string, status: number): RequestLabels => {
+    let byMethod = byRoute.get(route);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      byRoute.set(route, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    const labels = {
+      withStatus: { route, method, status: String(status) },
+      withoutStatus: { route, method },
+    };
+    byStatus.set(status, labels);
+    return labels;
+  };
+  return {
+    of: (route: string, method: string, status: number): RequestLabels =>
+      byRoute.get(route)?.get(method)?.get(status) ?? made(route, method, status),
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { performance } from "node:perf_hooks";
 import type { Logger } from "../log.ts";
 import type { PresqueMetrics } from "./presque-metrics.ts";
 
@@ -39,19 +40,20 @@ export function observeRequests(
   },
 ): Handler {
   return (req, res) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const requestId = requestIdOf(req);
     res.setHeader("x-request-id", requestId);
     let done = false;
+    // One listener function for both events (`on`, not `once`: no wrapper per event and request).
     const finish = () => {
       if (done) return;
       done = true;
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const path = (req.url ?? "/").split("?")[0] as string;
+      const seconds = (performance.now() - started) / 1e3;
+      const path = pathOf(req.url);
       const method = req.method ?? "GET";
       // A response the client abandoned never got a status of its own.
       const status = res.writableFinished ? res.statusCode : 499;
-      metrics.observeRequest({ route: routeLabel(path), method, status }, seconds);
+      metrics.observeRequest(routeLabel(path), method, status, seconds);
       if (logRequests)
         log.info("request", {
           requestId,
@@ -61,8 +63,15 @@ export function observeRequests(
           durationMs: Math.round(seconds * 1e6) / 1e3,
         });
     };
-    res.once("finish", finish);
-    res.once("close", finish);
+    res.on("finish", finish);
+    res.on("close", finish);
     handler(req, res);
   };
+}
+
+/** The path of a request target, its query left out. */
+export function pathOf(url: string | undefined): string {
+  if (url === undefined) return "/";
+  const mark = url.indexOf("?");
+  return mark === -1 ? url : url.slice(0, mark);
 }

@@ -25,6 +25,19 @@ export const enqueueParamNames = [
 ];
 
 export function enqueueParams(req: Request, query: URLSearchParams): EnqueueOptions {
+  // Most enqueues give no parameter: skip the lookups and the checks of each.
+  if (query.size === 0) {
+    return {
+      priority: undefined,
+      delayMs: undefined,
+      runAtMs: undefined,
+      expiresAtMs: undefined,
+      maxAttempts: undefined,
+      unique: undefined,
+      idempotencyKey: header(req, "idempotency-key"),
+      traceparent: header(req, "traceparent"),
+    };
+  }
   const delay = query.get("delay");
   const delayed = numberParam(query, "delayed");
   const runAt = query.get("run_at");

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Http2ServerRequest } from "node:http2";
+import { finished, type Readable } from "node:stream";
 import { codeName, toPresqueError, wireError } from "../errors/error-table.ts";
 import { PresqueError } from "../errors/presque-error.ts";
 import { utf8Text } from "./raw-json.ts";
@@ -17,40 +18,67 @@ export interface Response {
   once(event: "close", listener: () => void): unknown;
 }
 
-/** Reads the whole body as UTF-8, refusing more than maxBytes with 413 before storing anything. */
-export async function readBody(req: Request, maxBytes: number): Promise<string> {
+/**
+ * Reads the whole body as UTF-8, refusing more than maxBytes with 413 before storing anything.
+ * Listeners and one promise rather than `for await`: the async iterator costs a promise and an
+ * end-of-stream watcher per chunk, on every enqueue. It fails the way the iterator did: with the
+ * stream's error, ERR_STREAM_PREMATURE_CLOSE when it closes early, and a body past the limit
+ * destroys the request (the rest of it is not read).
+ */
+export function readBody(req: Request, maxBytes: number): Promise<string> {
   const declared = Number(req.headers["content-length"]);
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw tooLarge(maxBytes);
-    chunks.push(chunk);
-  }
-  return utf8Text(Buffer.concat(chunks));
+  if (declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off("data", onData);
+      reject(tooLarge(maxBytes));
+      req.destroy();
+    };
+    req.on("data", onData);
+    // Both request classes are Readables; only Http2ServerRequest's typings say otherwise.
+    finished(req as Readable, { writable: false }, (error) => {
+      req.off("data", onData);
+      if (size > maxBytes) return;
+      if (error) return reject(error);
+      try {
+        resolve(utf8Text(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+      } catch (invalid) {
+        reject(invalid);
+      }
+    });
+  });
 }
 
 function tooLarge(maxBytes: number) {
   return new PresqueError("payload_too_large", `request body is larger than ${maxBytes} bytes`);
 }
 
-export function sendJson(res: Response, status: number, body: unknown, headers: Headers = {}): void {
+export function sendJson(res: Response, status: number, body: unknown, headers?: Headers): void {
   sendText(res, status, JSON.stringify(body), headers);
 }
 
-/** Sends text that already is JSON (stored payloads go out byte for byte). */
-export function sendText(res: Response, status: number, json: string, headers: Headers = {}): void {
-  res.writeHead(status, {
+/** Sends text that already is JSON (stored payloads go out byte for byte); `headers` add or override. */
+export function sendText(res: Response, status: number, json: string, headers?: Headers): void {
+  const head: Headers = {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(json),
     "cache-control": "no-store",
-    ...headers,
-  });
+  };
+  if (headers !== undefined) Object.assign(head, headers);
+  res.writeHead(status, head);
   res.end(json);
 }
 
-export function sendEmpty(res: Response, status: number, headers: Headers = {}): void {
+const noHeaders: Headers = Object.freeze({});
+
+export function sendEmpty(res: Response, status: number, headers: Headers = noHeaders): void {
   res.writeHead(status, headers);
   res.end();
 }

@@ -18,11 +18,14 @@ export function queueRoutes(deps: RestDeps): RestRoute[] {
       const queue = engine.validate.queueName(params[0] as string);
       const body = await readBody(req, deps.maxBodyBytes);
       parseJsonBody(body, deps.maxPayloadDepth);
-      const result = await engine.jobs.enqueue(queue, [body], { ...enqueueParams(req, query), requeue });
+      const options = enqueueParams(req, query);
+      options.requeue = requeue;
+      const result = await engine.jobs.enqueue(queue, [body], options);
       const id = result.ids[0] as string;
       // A replay of an idempotent request answers like the first one, marked as such.
-      const replay: Record<string, string> = result.duplicate ? { "idempotent-replayed": "true" } : {};
-      sendJson(res, result.duplicate ? 200 : 201, { id, queue }, { location: jobPath(queue, id), ...replay });
+      const headers: Record<string, string> = { location: jobPath(queue, id) };
+      if (result.duplicate) headers["idempotent-replayed"] = "true";
+      sendJson(res, result.duplicate ? 200 : 201, { id, queue }, headers);
     };
 
   return [

@@ -9,6 +9,7 @@ import { PresqueError } from "../errors/presque-error.ts";
 import type { Logger } from "../log.ts";
 import { type Request, type Response, sendError } from "./http-io.ts";
 import { onlyParams } from "./query-params.ts";
+import { parseRequestTarget } from "./request-target.ts";
 
 export interface RestContext {
   req: Request;
@@ -69,12 +70,25 @@ export function createRestRouter(routes: readonly RestRoute[], deps: RestRouterD
       : undefined;
   };
 
-  async function dispatch(req: Request, res: Response) {
-    const url = new URL(req.url ?? "/", "http://presque");
-    checkEncoding(url.pathname);
+  /** Answers a request; whatever fails, synchronously or not, becomes its error answer. */
+  async function handle(req: Request, res: Response) {
+    try {
+      await dispatch(req, res);
+    } catch (error) {
+      // Only bugs: a 503 (Redis away) or a client that hung up shows in the request line; the
+      // outage itself is logged (warn) by the Redis connection and the background loops.
+      if (logSeverity(error) === "error" && !isClientAbort(error)) onUnexpected(error, req);
+      sendError(res, error);
+    }
+  }
+
+  /** Runs the route's handler (its promise is returned, not awaited: handle awaits it). */
+  function dispatch(req: Request, res: Response): Promise<void> | void {
+    const { pathname, query } = parseRequestTarget(req.url ?? "/");
+    checkEncoding(pathname);
     // HEAD answers like GET without a body (Node drops it), for the GETs that only read.
     const method = req.method === "HEAD" ? "GET" : (req.method as Method);
-    const found = methods.includes(method) ? find(method, url.pathname) : undefined;
+    const found = methods.includes(method) ? find(method, pathname) : undefined;
     if (found && !(req.method === "HEAD" && found.route.takesJobs)) {
       const { route, params } = found;
       // Queue routes name their queue first (`/q/:queue/...`).
@@ -92,13 +106,12 @@ export function createRestRouter(routes: readonly RestRoute[], deps: RestRouterD
           }),
         );
       }
-      onlyParams(url.searchParams, route.query ?? []);
-      await route.handler({ req, res, params, query: url.searchParams, grant });
-      return;
+      if (query.size > 0) onlyParams(query, route.query ?? []);
+      return route.handler({ req, res, params, query, grant });
     }
     // In the table's order, so the Allow header reads the way the routes are listed.
-    const allow = methods.flatMap((m) => find(m, url.pathname)?.route ?? []);
-    if (allow.length === 0) throw new PresqueError("route_not_found", `no route for ${url.pathname}`);
+    const allow = methods.flatMap((m) => find(m, pathname)?.route ?? []);
+    if (allow.length === 0) throw new PresqueError("route_not_found", `no route for ${pathname}`);
     allow.sort((a, b) => routes.indexOf(a) - routes.indexOf(b));
     const allowed = allow.map((r) => r.method).join(", ");
     sendError(
@@ -112,12 +125,7 @@ export function createRestRouter(routes: readonly RestRoute[], deps: RestRouterD
 
   return {
     handle(req, res) {
-      dispatch(req, res).catch((error: unknown) => {
-        // Only bugs: a 503 (Redis away) or a client that hung up shows in the request line; the
-        // outage itself is logged (warn) by the Redis connection and the background loops.
-        if (logSeverity(error) === "error" && !isClientAbort(error)) onUnexpected(error, req);
-        sendError(res, error);
-      });
+      void handle(req, res);
     },
     patternOf(pathname) {
       for (const method of methods) {
@@ -131,6 +139,8 @@ export function createRestRouter(routes: readonly RestRoute[], deps: RestRouterD
 
 /** find-my-way treats a badly encoded path as no route; it is the client's mistake, so say so. */
 function checkEncoding(pathname: string): void {
+  // Only a "%" can make decoding fail.
+  if (!pathname.includes("%")) return;
   for (const segment of pathname.split("/")) {
     try {
       decodeURIComponent(segment);

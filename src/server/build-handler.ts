@@ -7,9 +7,9 @@ import type { Limits } from "../config/config.ts";
 import type { OpenEngine } from "../engine/open-engine.ts";
 import type { Logger } from "../log.ts";
 import type { Monitoring } from "../metrics/monitoring.ts";
-import { observeRequests } from "../metrics/request-observer.ts";
+import { observeRequests, pathOf } from "../metrics/request-observer.ts";
 import { createRouteLabeler } from "../metrics/route-label.ts";
-import type { Response } from "../rest/http-io.ts";
+import type { Request, Response } from "../rest/http-io.ts";
 import { restRoutes } from "../rest/rest-routes.ts";
 import { createRestRouter } from "../rest/router.ts";
 import { createAuthInterceptor, requestFactsKey } from "../rpc/auth-interceptor.ts";
@@ -65,6 +65,9 @@ export function buildHandler(deps: HandlerDeps) {
     onUnexpected: (error, req) => log.error("unexpected error", { error, method: req.method, url: req.url }),
   });
   const procedures = new Set<string>();
+  // Node's two response classes differ only in overloads the REST layer does not use.
+  const serveRest = (req: Request, res: Parameters<typeof answerUnknownProcedure>[1]) =>
+    answerUnknownProcedure(req, res) || rest.handle(req, res as unknown as Response);
   const handler = connectNodeAdapter({
     routes: (router) => {
       rpcRoutes({ engine, shutdownSignal, consumers, ...monitoring })(router);
@@ -74,8 +77,7 @@ export function buildHandler(deps: HandlerDeps) {
       if (unruled.length > 0)
         throw new Error(`RPCs without an access rule in rpc-access.ts: ${unruled.join(", ")}`);
     },
-    // Node's two response classes differ only in overloads the REST layer does not use.
-    fallback: (req, res) => answerUnknownProcedure(req, res) || rest.handle(req, res as unknown as Response),
+    fallback: (req, res) => serveRest(req, res),
     readMaxBytes: limits.maxBodyBytes,
     // A typo in a field name should be an error, not a silently ignored option.
     // Invalid UTF-8 must be refused, not stored with U+FFFD in its place: connect-es reads a
@@ -89,7 +91,12 @@ export function buildHandler(deps: HandlerDeps) {
       createAuthInterceptor(deps.gate, log),
     ],
   });
-  const handle = observeRequests(withCors(withFrameworkErrorBodies(handler), deps.origins), {
+  const rpc = withFrameworkErrorBodies(handler);
+  // The adapter and the patches of its responses are for RPC paths: any other request goes
+  // straight to where the adapter's fallback would send it, with nothing patched per request.
+  const serve: typeof rpc = (req, res) =>
+    procedures.has(pathOf(req.url)) ? rpc(req, res) : serveRest(req, res);
+  const handle = observeRequests(withCors(serve, deps.origins), {
     log,
     metrics: monitoring.metrics,
     logRequests: deps.logRequests,

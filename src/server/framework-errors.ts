@@ -27,7 +27,10 @@ const grpcContentType = /^application\/grpc(?:-web(?:-text)?)?(?:\+[\w.-]+)?$/i;
  * a metadata parse error. Returns false for every other request, which the REST routes answer.
  */
 export function answerUnknownProcedure(req: Request, res: Response): boolean {
-  const mediaType = (req.headers["content-type"] ?? "").split(";")[0]?.trim() ?? "";
+  const contentType = req.headers["content-type"];
+  // Every REST request passes here: most are told apart without splitting their content type.
+  if (contentType === undefined || !/grpc/i.test(contentType)) return false;
+  const mediaType = contentType.split(";")[0]?.trim() ?? "";
   if (!grpcContentType.test(mediaType)) return false;
   const path = (req.url ?? "/").split("?")[0];
   const status = {
