@@ -181,6 +181,33 @@ describe("errors Connect answers before any procedure runs", () => {
     });
   });
 
+  it("an error answered before the body is read reaches curl whole over h2c, every time", async () => {
+    // curl stops sending at an early error status; answering before its body was in made about
+    // 1 in 12 of these end in PROTOCOL_ERROR (drain-request.ts holds the answer until the body is in).
+    for (let i = 0; i < 40; i++) {
+      const answer = await curl(
+        "--http2-prior-knowledge",
+        "-X",
+        "PUT",
+        "-H",
+        "content-type: application/json",
+        "-d",
+        "{}",
+        `${presque.url}/presque.v1.QueueService/Enqueue`,
+      );
+      expect(answer.status).toBe(405);
+      const refused = await curl(
+        "--http2-prior-knowledge",
+        "-H",
+        "content-type: text/plain",
+        "-d",
+        "{}",
+        `${presque.url}/presque.v1.QueueService/GetJob`,
+      );
+      expect(refused.status).toBe(415);
+    }
+  });
+
   it("GET of a procedure with side effects is 405 too", async () => {
     const answer = await curl(
       "-g",
