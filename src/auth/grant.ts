@@ -1,5 +1,5 @@
 import { PresqueError } from "../errors/presque-error.ts";
-import { grants, type Scope, type Verb } from "./scope.ts";
+import { grants, parseScope, type Scope, type Verb } from "./scope.ts";
 
 /** What one request may do: the key it came with and that key's scopes. */
 export interface Grant {
@@ -27,13 +27,13 @@ export const everything: Grant = {
   require: () => undefined,
 };
 
-export function grantOf(keyName: string, scopes: readonly Scope[]): Grant {
+/** A key's grant from its scope texts, which the config loader has already checked. */
+export function grantOf(keyName: string, texts: readonly string[]): Grant {
+  const scopes = texts.map((text) => parseScope(text) as Scope);
   const granting = (verb: Verb) => scopes.filter((scope) => grants(scope, verb));
   const grant: Grant = {
     keyName,
-    scopes: scopes.map((scope) =>
-      scope.verb === undefined && scope.pattern === "*" ? "*" : `${scope.verb ?? "*"}:${scope.pattern}`,
-    ),
+    scopes: texts,
     can: (verb, queue) => granting(verb).some((scope) => scope.matches(queue)),
     canSome: (verb) => granting(verb).length > 0,
     canEvery: (verb) => granting(verb).some((scope) => scope.pattern === "*"),

@@ -1,6 +1,5 @@
 import { type ApiKeyEntry, digestOf, findDigest } from "./api-key.ts";
 import { type Grant, grantOf } from "./grant.ts";
-import { parseScope, type Scope } from "./scope.ts";
 
 /** The configured keys, swapped whole on reload (SIGHUP). */
 export interface KeyRing {
@@ -26,13 +25,7 @@ export function createKeyRing(entries: readonly ApiKeyEntry[]): KeyRing {
       return digests.length;
     },
     replace(next) {
-      // Entries were checked when the config was read; parseScope cannot fail here.
-      grantsInOrder = next.map((entry) =>
-        grantOf(
-          entry.name,
-          entry.scopes.map((text) => parseScope(text) as Scope),
-        ),
-      );
+      grantsInOrder = next.map((entry) => grantOf(entry.name, entry.scopes));
       digests = next.map((entry) => digestOf(entry.hash));
       byName = new Map(next.map((entry, i) => [entry.name, grantsInOrder[i] as Grant]));
     },
