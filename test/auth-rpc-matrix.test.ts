@@ -2,19 +2,13 @@ import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { describe, expect, it } from "vitest";
-import { Health } from "../gen/grpc/health/v1/health_pb.ts";
 import * as reflectionV1 from "../gen/grpc/reflection/v1/reflection_pb.ts";
 import * as reflectionV1alpha from "../gen/grpc/reflection/v1alpha/reflection_pb.ts";
-import { ConsumerService } from "../gen/presque/v1/consumer_service_pb.ts";
-import { ControlService } from "../gen/presque/v1/control_service_pb.ts";
-import { DeadLetterService } from "../gen/presque/v1/dead_letter_service_pb.ts";
-import { QueueService } from "../gen/presque/v1/queue_service_pb.ts";
-import { ScheduleService } from "../gen/presque/v1/schedule_service_pb.ts";
-import { StatsService } from "../gen/presque/v1/stats_service_pb.ts";
 import { verbs } from "../src/auth/scope.ts";
 import { rpcAccess } from "../src/rpc/rpc-access.ts";
 import { scopesWithout, type TestKey, testKey, withKeys } from "./support/auth-keys.ts";
 import { useTestServer } from "./support/presque-server.ts";
+import { servedServices } from "./support/served-services.ts";
 
 // Generated from the service descriptors: every RPC the server serves is called here, without a
 // key, with an unknown one and with keys that lack its scope, so a new RPC cannot skip auth.
@@ -26,13 +20,7 @@ const presque = useTestServer(
 );
 
 const services: DescService[] = [
-  QueueService,
-  ControlService,
-  StatsService,
-  DeadLetterService,
-  ScheduleService,
-  ConsumerService,
-  Health,
+  ...servedServices,
   reflectionV1.ServerReflection,
   reflectionV1alpha.ServerReflection,
 ];

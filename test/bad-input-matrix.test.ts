@@ -1,14 +1,7 @@
-import type { DescService } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
-import { Health } from "../gen/grpc/health/v1/health_pb.ts";
-import { ConsumerService } from "../gen/presque/v1/consumer_service_pb.ts";
-import { ControlService } from "../gen/presque/v1/control_service_pb.ts";
-import { DeadLetterService } from "../gen/presque/v1/dead_letter_service_pb.ts";
-import { QueueService } from "../gen/presque/v1/queue_service_pb.ts";
-import { ScheduleService } from "../gen/presque/v1/schedule_service_pb.ts";
-import { StatsService } from "../gen/presque/v1/stats_service_pb.ts";
 import { defaultConfig } from "../src/config/config.ts";
 import { useTestServer } from "./support/presque-server.ts";
+import { servedServices } from "./support/served-services.ts";
 
 /**
  * Every route of the REST table and every method of every service gets bad input: malformed,
@@ -18,15 +11,7 @@ import { useTestServer } from "./support/presque-server.ts";
  */
 const presque = useTestServer({ limits: { ...defaultConfig.limits, maxBodyBytes: 64 * 1024 } });
 
-const services: DescService[] = [
-  QueueService,
-  ControlService,
-  StatsService,
-  DeadLetterService,
-  ScheduleService,
-  ConsumerService,
-  Health,
-];
+const services = servedServices;
 
 const deep = (depth: number) => `${"[".repeat(depth)}1e400${"]".repeat(depth)}`;
 const badJsonBodies: Record<string, string | Uint8Array> = {
