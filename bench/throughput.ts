@@ -19,7 +19,8 @@ import { formatTargets } from "./targets/target-table.ts";
  * 2. the targets of issue #12: presque served by a process of its own, the load from others (wrk,
  *    h2load), beside ceiling servers (bench/ceilings/) started in the same run.
  * BENCH_QUICK=1 runs one round of smaller sizes; BENCH_ONLY=targets skips part 1;
- * BENCH_MILLION=1 measures RSS with 1M waiting jobs.
+ * BENCH_MILLION=1 measures RSS with 1M waiting jobs; BENCH_SCENARIO=text (with BENCH_ONLY=targets)
+ * runs only the part-2 scenarios whose label contains the text.
  */
 
 const runStart = performance.now();

@@ -30,6 +30,17 @@ const scenarios: Record<string, ServedScenario> = {
   "presque serve --workers N": serverWorkersCurve,
 };
 
+/** BENCH_SCENARIO=text runs only the scenarios whose label contains it (case-insensitive). */
+function chosenScenarios(): [string, ServedScenario][] {
+  const wanted = process.env.BENCH_SCENARIO?.toLowerCase();
+  const all = Object.entries(scenarios);
+  if (!wanted) return all;
+  const chosen = all.filter(([label]) => label.toLowerCase().includes(wanted));
+  if (chosen.length === 0)
+    throw new Error(`BENCH_SCENARIO=${wanted} matches none of: ${Object.keys(scenarios).join("; ")}`);
+  return chosen;
+}
+
 /**
  * presque served by a process of its own (`presque serve`), the load from other processes (wrk,
  * h2load, the SDK in this one), beside ceiling servers of their own: every figure of the targets
@@ -43,7 +54,7 @@ export async function runServed(redisUrl: string, bullmq: BullmqTarget): Promise
   const presque = await servePresque(redisUrl);
   say(`  presque served by pid ${presque.pid} on ${presque.url}`);
   try {
-    for (const [label, scenario] of Object.entries(scenarios)) {
+    for (const [label, scenario] of chosenScenarios()) {
       process.stderr.write(`  ${label} ...`);
       const start = performance.now();
       try {
