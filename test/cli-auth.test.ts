@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testKey, withKeys } from "./support/auth-keys.ts";
 import { startTestServer, type TestServer, useTestServer } from "./support/presque-server.ts";
-import { makeRedisTlsCertificates, type RedisTlsCertificates } from "./support/redis-tls-certificates.ts";
+import { makeTestCertificates, type TestCertificates } from "./support/test-certificates.ts";
 
 const run = promisify(execFile);
 const bin = new URL("../bin/presque.js", import.meta.url).pathname;
@@ -154,14 +154,14 @@ describe("presque work against a presque with keys", () => {
 });
 
 describe("the CLI over HTTPS with a private CA", () => {
-  let certificates: RedisTlsCertificates;
+  let certificates: TestCertificates;
   let server: TestServer;
   const https = () => `https://127.0.0.1:${server.port}`;
   beforeAll(async () => {
-    certificates = await makeRedisTlsCertificates();
+    certificates = await makeTestCertificates();
     server = await startTestServer({
       ...withKeys([full]),
-      tls: { cert: certificates.serverCert, key: certificates.serverKey, clientCa: undefined },
+      tls: { cert: certificates.server.cert, key: certificates.server.key, clientCa: undefined },
     });
   });
   afterAll(async () => {
@@ -170,20 +170,20 @@ describe("the CLI over HTTPS with a private CA", () => {
   });
 
   it("pushes, exports (REST and RPC) and reads stats with --ca or PRESQUE_CA", async () => {
-    const viaFlag = ["--url", https(), "--ca", certificates.caCert];
+    const viaFlag = ["--url", https(), "--ca", certificates.ca];
     const pushed = await presqueCli(["push", "cli-tls", '{"over":"tls"}', ...viaFlag], withKey);
     expect(pushed.stderr).toBe("");
     const out = join(dir, "tls-export.ndjson");
     const exported = await presqueCli(["export", "cli-tls", out], {
       ...withKey,
       PRESQUE_URL: https(),
-      PRESQUE_CA: certificates.caCert,
+      PRESQUE_CA: certificates.ca,
     });
     expect(exported.stderr).toMatch(/exported 1 jobs from cli-tls/);
   });
 
   it("says how to trust a certificate it cannot verify", async () => {
-    for (const ca of [[], ["--ca", certificates.otherCaCert]]) {
+    for (const ca of [[], ["--ca", certificates.otherCa]]) {
       const ran = await presqueCli(["stats", "--url", https(), ...ca], withKey);
       expect(ran.code).toBe(1);
       expect(ran.stderr).toMatch(

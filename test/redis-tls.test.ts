@@ -4,23 +4,29 @@ import type { RedisTarget } from "../src/config/config.ts";
 import { createRedisClient, firstPing } from "../src/engine/store/redis-connection.ts";
 import { freePort } from "../src/redis/free-port.ts";
 import { startTestServer, type TestServer } from "./support/presque-server.ts";
-import { makeRedisTlsCertificates, type RedisTlsCertificates } from "./support/redis-tls-certificates.ts";
+import { makeTestCertificates, type TestCertificates } from "./support/test-certificates.ts";
 import { startThrowawayRedis, type ThrowawayRedis } from "./support/throwaway-redis.ts";
 
 // One redis-server that also listens with TLS on `tlsPort` (set at runtime with CONFIG SET);
 // `admin` talks to it on its plain port to watch who is connected where.
-let certificates: RedisTlsCertificates;
+let certificates: TestCertificates;
 let redis: ThrowawayRedis;
 let admin: Redis;
 let tlsPort: number;
 const running: TestServer[] = [];
 
 beforeAll(async () => {
-  certificates = await makeRedisTlsCertificates();
+  certificates = await makeTestCertificates();
   redis = await startThrowawayRedis("tls");
   admin = new Redis(redis.url);
-  await admin.config("SET", "tls-cert-file", certificates.serverCert, "tls-key-file", certificates.serverKey);
-  await admin.config("SET", "tls-ca-cert-file", certificates.caCert, "tls-auth-clients", "no");
+  await admin.config(
+    "SET",
+    "tls-cert-file",
+    certificates.server.cert,
+    "tls-key-file",
+    certificates.server.key,
+  );
+  await admin.config("SET", "tls-ca-cert-file", certificates.ca, "tls-auth-clients", "no");
   tlsPort = await freePort();
   await admin.config("SET", "tls-port", String(tlsPort));
 });
@@ -65,7 +71,7 @@ async function roundTrip(presque: TestServer, queue: string): Promise<string> {
 
 describe("Redis over TLS", () => {
   it("a rediss:// URL with redis.tls_ca: jobs go through the TLS port, the wake subscriber too", async () => {
-    const presque = await start({ url: `rediss://127.0.0.1:${tlsPort}`, tlsCa: certificates.caCert });
+    const presque = await start({ url: `rediss://127.0.0.1:${tlsPort}`, tlsCa: certificates.ca });
 
     expect(await roundTrip(presque, "over-tls")).toBe('{"to":"a@b.c"}');
     const clients = await presqueClientPorts();
@@ -79,11 +85,11 @@ describe("Redis over TLS", () => {
   it("redis.host and redis.port with TLS files and a client certificate, for a Redis that asks for one", async () => {
     await admin.config("SET", "tls-auth-clients", "yes");
     try {
-      const server = { host: "127.0.0.1", port: tlsPort, tlsCa: certificates.caCert };
+      const server = { host: "127.0.0.1", port: tlsPort, tlsCa: certificates.ca };
       const presque = await start({
         ...server,
-        tlsCert: certificates.clientCert,
-        tlsKey: certificates.clientKey,
+        tlsCert: certificates.client.cert,
+        tlsKey: certificates.client.key,
       });
       expect(await roundTrip(presque, "client-cert")).toBe('{"to":"a@b.c"}');
       // the same server refuses a client without one: the certificate was what let presque in
@@ -94,7 +100,7 @@ describe("Redis over TLS", () => {
   });
 
   it("a CA that did not sign the server's certificate: the start fails, and the first PING says why", async () => {
-    const target = { url: `rediss://127.0.0.1:${tlsPort}`, tlsCa: certificates.otherCaCert };
+    const target = { url: `rediss://127.0.0.1:${tlsPort}`, tlsCa: certificates.otherCa };
     await expect(start(target)).rejects.toThrow();
 
     const client = createRedisClient(target);
@@ -108,17 +114,17 @@ describe("Redis over TLS", () => {
   });
 
   it("an unreadable TLS file fails the start at once, naming the setting and the file", async () => {
-    const missing = `${certificates.caCert}.missing`;
+    const missing = `${certificates.ca}.missing`;
     await expect(start({ url: `rediss://127.0.0.1:${tlsPort}`, tlsCa: missing })).rejects.toThrow(
       `redis.tls_ca: cannot read ${missing}: ENOENT`,
     );
     await expect(
-      start({ url: `rediss://127.0.0.1:${tlsPort}`, tlsKey: certificates.clientKey }),
+      start({ url: `rediss://127.0.0.1:${tlsPort}`, tlsKey: certificates.client.key }),
     ).rejects.toThrow("redis.tls_cert and redis.tls_key go together");
   });
 
   it("TLS files with a redis:// URL are refused rather than ignored", async () => {
-    await expect(start({ url: redis.url, tlsCa: certificates.caCert })).rejects.toThrow(
+    await expect(start({ url: redis.url, tlsCa: certificates.ca })).rejects.toThrow(
       "redis.tls_ca, redis.tls_cert and redis.tls_key need a rediss:// URL",
     );
   });

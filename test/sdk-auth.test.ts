@@ -7,7 +7,7 @@ import { Worker } from "../src/sdk/worker.ts";
 import type { WorkerOptions } from "../src/sdk/worker-options.ts";
 import { testKey, withKeys } from "./support/auth-keys.ts";
 import { startTestServer, type TestServer, useTestServer } from "./support/presque-server.ts";
-import { makeRedisTlsCertificates, type RedisTlsCertificates } from "./support/redis-tls-certificates.ts";
+import { makeTestCertificates, type TestCertificates } from "./support/test-certificates.ts";
 
 // The SDK against a presque with keys: every transport sends the key on every call (unary and
 // streams), and one without it, or with a key lacking the scope, is refused with the RPC code.
@@ -116,18 +116,18 @@ describe("the SDK's checks of its options", () => {
 });
 
 describe("the SDK over HTTPS with a private CA", () => {
-  let certificates: RedisTlsCertificates;
+  let certificates: TestCertificates;
   let server: TestServer;
   let ca: Buffer;
   let otherCa: Buffer;
   const httpsUrl = () => `https://127.0.0.1:${server.port}`;
   beforeAll(async () => {
-    certificates = await makeRedisTlsCertificates();
-    ca = await readFile(certificates.caCert);
-    otherCa = await readFile(certificates.otherCaCert);
+    certificates = await makeTestCertificates();
+    ca = await readFile(certificates.ca);
+    otherCa = await readFile(certificates.otherCa);
     server = await startTestServer({
       ...withKeys([full]),
-      tls: { cert: certificates.serverCert, key: certificates.serverKey, clientCa: undefined },
+      tls: { cert: certificates.server.cert, key: certificates.server.key, clientCa: undefined },
     });
   });
   afterAll(async () => {

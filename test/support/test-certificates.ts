@@ -13,7 +13,7 @@ export interface CertificateFiles {
   key: string;
 }
 
-/** A throwaway PKI for presque's TLS port, made with the openssl command (EC P-256, one day). */
+/** A throwaway PKI for presque's TLS port (and a TLS redis-server's), made with the openssl command (EC P-256, one day). */
 export interface TestCertificates {
   /** The CA that signed the server and the client certificates: tls.client_ca, and what clients trust. */
   ca: string;
@@ -23,6 +23,8 @@ export interface TestCertificates {
   client: CertificateFiles;
   /** Also CN=billing-worker, but signed by a CA presque does not trust. */
   strangerClient: CertificateFiles;
+  /** The CA that signed strangerClient and nothing else: trusting only it must fail verification. */
+  otherCa: string;
   /** Another server certificate from `ca` (e.g. the one a reload swaps in). */
   serverCertificate(name: string): Promise<CertificateFiles>;
   remove(): Promise<void>;
@@ -72,6 +74,7 @@ export async function makeTestCertificates(): Promise<TestCertificates> {
     );
     return {
       ca: file("ca.crt"),
+      otherCa: file("other-ca.crt"),
       server,
       client,
       strangerClient,
