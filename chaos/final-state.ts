@@ -1,5 +1,8 @@
 import { Redis } from "ioredis";
+import { createJobStore } from "../src/engine/store/job-store.ts";
 import { createKeySpace } from "../src/engine/store/keys.ts";
+import { loadScripts } from "../src/engine/store/script-loader.ts";
+import { createScriptRunner } from "../src/engine/store/script-runner.ts";
 
 /** What Redis holds of the queue after the drain: anything here is a stuck job. */
 export interface FinalState {
@@ -20,12 +23,16 @@ export async function readFinalState(port: number): Promise<FinalState> {
   try {
     await redis.connect();
     const keys = createKeySpace(prefix);
-    const q = keys.queue(queueName);
-    const [ready, delayed, leased, dead] = await Promise.all(
-      [q.ready, q.delayed, q.leased, q.dead].map((key) => redis.zrange(key, "0", "-1")),
+    loadScripts(redis);
+    // the store's own reads: job records are packed (see src/engine/store/lua/includes/job-record.lua)
+    const jobs = createJobStore(redis, createScriptRunner(redis, keys, "{}"));
+    const all = Number.MAX_SAFE_INTEGER;
+    const [ready, delayed, leased] = await Promise.all(
+      (["ready", "delayed", "leased"] as const).map((state) => jobs.idsAt(queueName, state, 0, all)),
     );
+    const dead = await redis.zrange(keys.queue(queueName).dead, "0", "-1");
     const ids = [ready, delayed, leased, dead].flat() as string[];
-    const payloads = await Promise.all(ids.map((id) => redis.hget(keys.job(queueName, id), "payload")));
+    const payloads = (await jobs.readMany(queueName, ids)).map((job) => job.payload);
     return {
       ready: ready?.length ?? 0,
       delayed: delayed?.length ?? 0,

@@ -70,7 +70,7 @@ describe("the npm package", () => {
       "dist/src/sdk/index.js",
       "dist/src/sdk/index.d.ts",
       "dist/src/cli/main.js",
-      "dist/src/engine/store/lua/enqueueJobs-8.lua",
+      "dist/src/engine/store/lua/enqueueJobs-10.lua",
       "dist/src/engine/store/lua/includes/queue.lua",
       "dist/src/dashboard/public/index.html",
       "dist/package.json",

@@ -1,11 +1,10 @@
 import type { Redis } from "ioredis";
 import type { AckOutcome, EnqueueOptions, FetchResult, JobView, LeaseRef } from "../model/job.ts";
-import { parseFetchReply, parseJobHash } from "./job-hash.ts";
-import type { KeySpace } from "./keys.ts";
+import { parseFetchReply, parseJobRecord } from "./job-reply.ts";
 import { replyCodes, unexpected } from "./reply-codes.ts";
 import { execPipeline, type ScriptRunner } from "./script-runner.ts";
 
-/** The options of enqueueJobs-8.lua: the caller's options, checked, with the idempotency window. */
+/** The options of enqueueJobs-10.lua: the caller's options, checked, with the idempotency window. */
 export type EnqueueScriptOptions = Omit<EnqueueOptions, "priority" | "delayMs" | "requeue"> & {
   priority: number;
   delayMs: number;
@@ -15,7 +14,7 @@ export type EnqueueScriptOptions = Omit<EnqueueOptions, "priority" | "delayMs" |
   requeue?: true;
 };
 
-/** One job of a group commit (enqueueEach-8.lua): its options, checked, and its payload. */
+/** One job of a group commit (enqueueEach-10.lua): its options, checked, and its payload. */
 export interface SingleEnqueue {
   options: EnqueueScriptOptions;
   payload: string;
@@ -72,7 +71,7 @@ export interface JobStore {
 
 const pairsOf = (items: LeaseRef[]) => items.flatMap((item) => [item.id, item.leaseToken]);
 
-export function createJobStore(redis: Redis, keys: KeySpace, scripts: ScriptRunner): JobStore {
+export function createJobStore(redis: Redis, scripts: ScriptRunner): JobStore {
   const store: JobStore = {
     async enqueue(queue, options, payloads) {
       const [code, ...values] = (await scripts.run("enqueueJobs", queue, [
@@ -162,31 +161,34 @@ export function createJobStore(redis: Redis, keys: KeySpace, scripts: ScriptRunn
     },
 
     async read(queue, id) {
-      return parseJobHash(queue, id, await redis.hgetall(keys.job(queue, id)));
+      return (await store.readMany(queue, [id]))[0];
     },
 
     async readMany(queue, ids) {
       if (ids.length === 0) return [];
-      const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.hgetall(keys.job(queue, id));
-      const hashes = (await execPipeline(pipeline)) as Record<string, string>[];
-      return ids.flatMap((id, i) => {
-        const job = parseJobHash(queue, id, hashes[i] ?? {});
-        return job ? [job] : [];
-      });
+      const reply = (await scripts.run("readJobs", queue, ["jobs", ...ids])) as unknown[][];
+      return reply.map((fields) => parseJobRecord(queue, fields));
     },
 
     async leaseTokens(leases) {
       if (leases.length === 0) return [];
+      // one readJobs per queue, all in one pipeline
+      const byQueue = new Map<string, number[]>();
+      for (const [i, lease] of leases.entries())
+        byQueue.set(lease.queue, [...(byQueue.get(lease.queue) ?? []), i]);
       const pipeline = redis.pipeline();
-      for (const lease of leases) pipeline.hget(keys.job(lease.queue, lease.id), "leaseToken");
-      return ((await execPipeline(pipeline)) as (string | null)[]).map((token) => token ?? undefined);
+      for (const [queue, indexes] of byQueue)
+        scripts.queueOn(pipeline, "readJobs", queue, ["tokens", ...indexes.map((i) => leases[i]?.id ?? "")]);
+      const replies = (await execPipeline(pipeline)) as string[][];
+      const tokens: (string | undefined)[] = [];
+      for (const [q, indexes] of [...byQueue.values()].entries()) {
+        for (const [k, index] of indexes.entries()) tokens[index] = replies[q]?.[k] || undefined;
+      }
+      return tokens;
     },
 
     async idsAt(queue, state, start, stop) {
-      const q = keys.queue(queue);
-      const set = state === "ready" ? q.ready : state === "delayed" ? q.delayed : q.leased;
-      return redis.zrange(set, String(start), String(stop));
+      return (await scripts.run("rangeJobs", queue, [state, start, stop])) as string[];
     },
   };
   return store;

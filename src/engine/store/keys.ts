@@ -6,8 +6,12 @@
  * model/validate.ts), so the tag is exactly the queue name.
  */
 export interface QueueKeys {
-  /** ZSET of ready job ids; score = -priority * 2^42 + readySeq (lowest pops first). */
+  /** LIST of ready job ids of priority 0, in the order they became ready (RPUSH, LPOP). */
   ready: string;
+  /** ZSET of ready job ids of priority > 0; score = -priority * 2^42 + readySeq (lowest pops first). */
+  readyHigh: string;
+  /** ZSET of ready job ids of priority < 0; score as readyHigh. Fetch order: high, ready, low. */
+  readyLow: string;
   /** ZSET of delayed job ids; score = due time in ms (Redis clock). */
   delayed: string;
   /** ZSET of leased job ids; score = lease deadline in ms (Redis clock). */
@@ -33,7 +37,12 @@ export interface QueueKeys {
    * ~65 minutes. Lua builds the same name as `meta .. ':m:' .. minute` (includes/count-event.lua).
    */
   minuteStats(minute: number): string;
-  /** Prefix of the per-job HASH keys; the job key is `${jobPrefix}${id}`. */
+  /**
+   * Prefix of the job record HASHes: `${jobPrefix}${bucket}` holds id → packed record (see
+   * lua/includes/job-record.lua) for the ids with floor(id / 65536) = bucket. Lua builds the
+   * bucket key from the id (includes/queue.lua, jobKey), so no key is huge and every job of a
+   * queue stays in its hash tag.
+   */
   jobPrefix: string;
 }
 
@@ -46,8 +55,14 @@ export interface KeySpace {
   workers: string;
   /** HASH describing one worker: name, host, pid, queues, what it is working on. */
   worker(id: string): string;
+  /** STRING: the version of the data layout under this prefix (store/layout-version.ts). */
+  layout: string;
   queue(name: string): QueueKeys;
-  job(queue: string, id: string): string;
+  /**
+   * The keys that held jobs in the layout before the compact record (per-job hashes, a ZSET
+   * `ready`): found with no layout marker, they mean data presque no longer reads.
+   */
+  legacyJobSets(name: string): string[];
 }
 
 export function createKeySpace(prefix: string): KeySpace {
@@ -55,6 +70,8 @@ export function createKeySpace(prefix: string): KeySpace {
     const base = `${prefix}:{${name}}`;
     return {
       ready: `${base}:ready`,
+      readyHigh: `${base}:ready:hi`,
+      readyLow: `${base}:ready:lo`,
       delayed: `${base}:delayed`,
       leased: `${base}:leased`,
       meta: `${base}:meta`,
@@ -66,7 +83,7 @@ export function createKeySpace(prefix: string): KeySpace {
       schedules: `${base}:schedules`,
       scheduleDue: `${base}:schedules:due`,
       minuteStats: (minute) => `${base}:meta:m:${minute}`,
-      jobPrefix: `${base}:job:`,
+      jobPrefix: `${base}:jobs:`,
     };
   };
   return {
@@ -75,8 +92,12 @@ export function createKeySpace(prefix: string): KeySpace {
     // One hash tag for the registry, so beatWorker's two keys share a Cluster slot.
     workers: `${prefix}:{workers}`,
     worker: (id) => `${prefix}:{workers}:${id}`,
+    layout: `${prefix}:layout`,
     queue,
-    job: (name, id) => `${queue(name).jobPrefix}${id}`,
+    legacyJobSets(name) {
+      const q = queue(name);
+      return [q.ready, q.delayed, q.leased, q.dead, q.done];
+    },
   };
 }
 
@@ -85,5 +106,16 @@ export function createKeySpace(prefix: string): KeySpace {
  * The defaults JSON (ARGV[5]) is appended by the caller.
  */
 export function queueScriptKeys(q: QueueKeys): string[] {
-  return [q.ready, q.delayed, q.leased, q.meta, q.settings, q.dead, q.done, q.unique];
+  return [
+    q.ready,
+    q.readyHigh,
+    q.readyLow,
+    q.delayed,
+    q.leased,
+    q.meta,
+    q.settings,
+    q.dead,
+    q.done,
+    q.unique,
+  ];
 }

@@ -3,7 +3,7 @@ import type { QueueInfo } from "../model/job.ts";
 import type { KeySpace } from "./keys.ts";
 import { execPipeline, type ScriptRunner } from "./script-runner.ts";
 
-/** What one promoteDue-8 pass over a queue did. */
+/** What one promoteDue-10 pass over a queue did. */
 export interface PromoteDuePass {
   moved: number;
   /** The next delayed job's due time or lease deadline (ms), -1 when none. */

@@ -17,6 +17,8 @@ export type ScriptName =
   | "purgeQueue"
   | "setStopped"
   | "getQueueInfo"
+  | "readJobs"
+  | "rangeJobs"
   | "releaseJobs"
   | "beatWorker"
   | "removeWorker"

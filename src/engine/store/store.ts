@@ -3,6 +3,7 @@ import type { QueueSettings } from "../model/queue-settings.ts";
 import { createDeadStore, type DeadStore } from "./dead-store.ts";
 import { createJobStore, type JobStore } from "./job-store.ts";
 import { createKeySpace } from "./keys.ts";
+import { checkLayoutVersion } from "./layout-version.ts";
 import { createMinuteStore, type MinuteStore } from "./minute-store.ts";
 import { createQueueRegistry, type QueueRegistry } from "./queue-registry.ts";
 import { createQueueStore, type QueueStore } from "./queue-store.ts";
@@ -49,13 +50,14 @@ export async function openStore(options: {
   const { redis } = options;
   loadScripts(redis);
   const keys = createKeySpace(options.prefix);
+  await checkLayoutVersion(redis, keys, options.prefix);
   const scripts = createScriptRunner(redis, keys, JSON.stringify(options.defaults));
   const subscriber = createSubscriberClient(redis);
   // Without a listener, ioredis prints each reconnect failure as an unhandled error event.
   subscriber.on("error", options.onError);
   const wake = await createWakeHub(subscriber, keys.wakeChannel);
   return {
-    jobs: createJobStore(redis, keys, scripts),
+    jobs: createJobStore(redis, scripts),
     queues: createQueueStore(redis, keys, scripts),
     registry: createQueueRegistry(redis, keys.queues),
     dead: createDeadStore(redis, keys, scripts),

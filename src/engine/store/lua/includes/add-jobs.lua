@@ -1,3 +1,4 @@
+-- @include "job-record"
 -- @include "make-ready"
 -- @include "zadd-pairs"
 -- @include "count-event"
@@ -11,30 +12,39 @@ local function addJobs(payloads, o, now)
   local dueAt = o.runAtMs or 0
   if dueAt == 0 and (o.delayMs or 0) > 0 then dueAt = now + o.delayMs end
   local delayed = dueAt > now
+  local state = delayed and 'delayed' or 'ready'
   local maxAttempts = o.maxAttempts or 0
   if maxAttempts == 0 then maxAttempts = setting('maxAttempts') end
   local priority = o.priority or 0
-  local ids, priorities, dueArgs = {}, {}, {}
+  local ids, jobs, dueArgs = {}, {}, {}
+  -- jobs of one bucket are written by one HSET
+  local bucket, fields = nil, {}
+  local function flush()
+    for i = 1, #fields, 1000 do
+      redis.call('HSET', bucket, unpack(fields, i, math.min(i + 999, #fields)))
+    end
+    fields = {}
+  end
   for i = 1, n do
     local id = tostring(lastId - n + i)
-    ids[i] = id
-    priorities[i] = priority
+    local j = newJob(state, payloads[i], maxAttempts, priority, now)
+    j.expiresAt, j.traceparent, j.unique = o.expiresAtMs, o.traceparent, o.unique
+    ids[i], jobs[i] = id, j
     local key = jobKey(id)
-    redis.call('HSET', key, 'payload', payloads[i], 'state', delayed and 'delayed' or 'ready',
-      'attempt', 0, 'deliveries', 0, 'enqueuedAt', now, 'priority', priority, 'maxAttempts', maxAttempts)
-    if o.expiresAtMs then redis.call('HSET', key, 'expiresAt', o.expiresAtMs) end
-    if o.traceparent then redis.call('HSET', key, 'traceparent', o.traceparent) end
-    if o.unique then
-      redis.call('HSET', key, 'unique', o.unique)
-      redis.call('HSET', Q.unique, o.unique, id)
+    if key ~= bucket then
+      if bucket then flush() end
+      bucket = key
     end
+    fields[#fields + 1] = id
+    fields[#fields + 1] = packJob(j)
+    if o.unique then redis.call('HSET', Q.unique, o.unique, id) end
     if delayed then
-      redis.call('HSET', key, 'dueAt', dueAt)
       dueArgs[#dueArgs + 1] = dueAt
       dueArgs[#dueArgs + 1] = id
     end
   end
-  if delayed then zaddPairs(Q.delayed, dueArgs) else makeReady(ids, priorities) end
+  flush()
+  if delayed then zaddPairs(Q.delayed, dueArgs) else makeReady(ids, jobs) end
   countEvent('enqueued', n, now)
   if o.requeue then countEvent('failed', n, now) end
   return ids

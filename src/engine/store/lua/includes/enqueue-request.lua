@@ -21,7 +21,7 @@ local function enqueueRequest(payloads, o, now)
   end
   local maxLength = setting('maxLength')
   if maxLength > 0 then
-    local waiting = redis.call('ZCARD', Q.ready) + redis.call('ZCARD', Q.delayed)
+    local waiting = readyCount() + redis.call('ZCARD', Q.delayed)
     if waiting + #payloads > maxLength then return { R.full, waiting } end
   end
 

@@ -1,31 +1,66 @@
+-- @include "job-record"
 -- @include "zadd-pairs"
--- Ready order: higher priority first, then the order in which jobs became ready.
--- score = -priority * 2^42 + readySeq stays an exact double while |priority| <= 1000 and
--- readySeq < 2^42; readySeq restarts at 0 whenever the ready set is empty.
+-- Ready order: higher priority first, then the order in which jobs became ready. Priority 0, the
+-- common case, is a LIST (a few bytes per job); other priorities are ZSETs, ready:hi (> 0) popped
+-- before the list and ready:lo (< 0) after it. In both, score = -priority * 2^42 + readySeq stays
+-- an exact double while |priority| <= 1000 and readySeq < 2^42; readySeq restarts at 0 whenever
+-- both sets are empty.
 local PRIORITY_STEP = 4398046511104
 
--- Puts ids (with their priorities) into the ready set in the given order, marking them ready.
--- Announces on the wake channel when the set was empty and the queue is not stopped,
--- so long-polling consumers in every presque process try again.
-local function makeReady(ids, priorities)
+-- Puts jobs into the ready index in the given order. `jobs` are records (job-record.lua) already
+-- marked ready and written by the caller; `ids` their ids. Announces on the wake channel when
+-- nothing was ready and the queue is not stopped, so long-polling consumers in every presque
+-- process try again.
+local function makeReady(ids, jobs)
   local n = #ids
   if n == 0 then return end
-  local wasEmpty = redis.call('ZCARD', Q.ready) == 0
-  if wasEmpty then redis.call('HSET', Q.meta, 'readySeq', 0) end
-  local lastSeq = redis.call('HINCRBY', Q.meta, 'readySeq', n)
-  local args = {}
+  local wasEmpty = readyCount() == 0
+  local plain, ranked = {}, {}
   for i = 1, n do
-    redis.call('HSET', Q.jobPrefix .. ids[i], 'state', 'ready')
-    args[#args + 1] = -priorities[i] * PRIORITY_STEP + (lastSeq - n + i)
-    args[#args + 1] = ids[i]
+    if jobs[i].priority == 0 then plain[#plain + 1] = ids[i] else ranked[#ranked + 1] = i end
   end
-  zaddPairs(Q.ready, args)
+  for i = 1, #plain, 1000 do
+    redis.call('RPUSH', Q.ready, unpack(plain, i, math.min(i + 999, #plain)))
+  end
+  if #ranked > 0 then
+    if redis.call('ZCARD', Q.readyHigh) + redis.call('ZCARD', Q.readyLow) == 0 then
+      redis.call('HSET', Q.meta, 'readySeq', 0)
+    end
+    local lastSeq = redis.call('HINCRBY', Q.meta, 'readySeq', #ranked)
+    local high, low = {}, {}
+    for k, i in ipairs(ranked) do
+      local priority = jobs[i].priority
+      local into = priority > 0 and high or low
+      into[#into + 1] = -priority * PRIORITY_STEP + (lastSeq - #ranked + k)
+      into[#into + 1] = ids[i]
+    end
+    zaddPairs(Q.readyHigh, high)
+    zaddPairs(Q.readyLow, low)
+  end
   if wasEmpty and redis.call('HGET', Q.meta, 'stopped') ~= '1' then
     redis.call('PUBLISH', Q.wakeChannel, Q.name)
   end
 end
 
--- One job back to ready with its own priority.
-local function makeOneReady(id)
-  makeReady({ id }, { priorityOf(id) })
+-- One job back to ready: its record is marked ready and written, then indexed.
+local function makeOneReady(id, j)
+  j.state = 'ready'
+  writeJob(id, j)
+  makeReady({ id }, { j })
+end
+
+-- Takes up to n ids off the ready index, in fetch order (high, list, low).
+local function popReady(n)
+  local ids = {}
+  local high = redis.call('ZPOPMIN', Q.readyHigh, n)
+  for i = 1, #high, 2 do ids[#ids + 1] = high[i] end
+  if #ids < n then
+    local plain = redis.call('LPOP', Q.ready, n - #ids)
+    if plain then for _, id in ipairs(plain) do ids[#ids + 1] = id end end
+  end
+  if #ids < n then
+    local low = redis.call('ZPOPMIN', Q.readyLow, n - #ids)
+    for i = 1, #low, 2 do ids[#ids + 1] = low[i] end
+  end
+  return ids
 end

@@ -7,21 +7,30 @@
 local function promoteDue(now, limit)
   local due = redis.call('ZRANGEBYSCORE', Q.delayed, '-inf', now, 'LIMIT', 0, limit)
   if #due > 0 then
-    local priorities = {}
-    for i, id in ipairs(due) do priorities[i] = priorityOf(id) end
     redis.call('ZREM', Q.delayed, unpack(due))
-    makeReady(due, priorities)
+    local ids, jobs = {}, {}
+    for _, id in ipairs(due) do
+      local j = readJob(id)
+      if j then
+        j.state = 'ready'
+        writeJob(id, j)
+        ids[#ids + 1], jobs[#jobs + 1] = id, j
+      end
+    end
+    makeReady(ids, jobs)
   end
 
   local expired = redis.call('ZRANGEBYSCORE', Q.leased, '-inf', now, 'LIMIT', 0, limit)
-  local again, priorities = {}, {}
+  local again, jobs = {}, {}
   for _, id in ipairs(expired) do
-    if endDelivery(id, 'lease expired', now) then
-      again[#again + 1] = id
-      priorities[#priorities + 1] = priorityOf(id)
+    local j = endDelivery(id, 'lease expired', now)
+    if j then
+      j.state = 'ready'
+      writeJob(id, j)
+      again[#again + 1], jobs[#jobs + 1] = id, j
     end
   end
-  makeReady(again, priorities)
+  makeReady(again, jobs)
   if #expired > 0 then countEvent('expiredLeases', #expired, now) end
   return #due + #expired
 end

@@ -1,14 +1,15 @@
 -- Every state-changing script works on one queue with the same keys and first arguments, so the
 -- helpers below take one table, Q. Layout (built by queueScriptKeys in src/engine/store/keys.ts and
 -- src/engine/store/script-runner.ts):
---   KEYS[1] ready ZSET    KEYS[2] delayed ZSET   KEYS[3] leased ZSET   KEYS[4] meta HASH
---   KEYS[5] settings HASH KEYS[6] dead ZSET      KEYS[7] done ZSET     KEYS[8] unique HASH
---   ARGV[1] job key prefix   ARGV[2] idempotency key prefix   ARGV[3] wake channel
---   ARGV[4] queue name       ARGV[5] default settings (JSON)
+--   KEYS[1] ready LIST (priority 0)   KEYS[2] ready:hi ZSET (> 0)   KEYS[3] ready:lo ZSET (< 0)
+--   KEYS[4] delayed ZSET   KEYS[5] leased ZSET   KEYS[6] meta HASH   KEYS[7] settings HASH
+--   KEYS[8] dead ZSET      KEYS[9] done ZSET     KEYS[10] unique HASH
+--   ARGV[1] job record key prefix (`<p>:{q}:jobs:`)   ARGV[2] idempotency key prefix
+--   ARGV[3] wake channel   ARGV[4] queue name   ARGV[5] default settings (JSON)
 -- Script-specific arguments start at ARGV[6].
 local Q = {
-  ready = KEYS[1], delayed = KEYS[2], leased = KEYS[3], meta = KEYS[4],
-  settings = KEYS[5], dead = KEYS[6], done = KEYS[7], unique = KEYS[8],
+  ready = KEYS[1], readyHigh = KEYS[2], readyLow = KEYS[3], delayed = KEYS[4], leased = KEYS[5],
+  meta = KEYS[6], settings = KEYS[7], dead = KEYS[8], done = KEYS[9], unique = KEYS[10],
   jobPrefix = ARGV[1], idemPrefix = ARGV[2], wakeChannel = ARGV[3], name = ARGV[4],
   defaults = cjson.decode(ARGV[5]),
 }
@@ -20,6 +21,11 @@ local function setting(name)
   return Q.defaults[name]
 end
 
-local function jobKey(id) return Q.jobPrefix .. id end
+-- Job records live in hashes of 65536 ids each (`<jobPrefix><bucket>`, field = id): ids are a
+-- per-queue sequence, so buckets fill and empty in order and none grows without bound.
+local function jobKey(id) return Q.jobPrefix .. math.floor(tonumber(id) / 65536) end
 
-local function priorityOf(id) return tonumber(redis.call('HGET', jobKey(id), 'priority') or '0') end
+-- Jobs waiting to be handed out: the priority-0 list and both priority sets.
+local function readyCount()
+  return redis.call('LLEN', Q.ready) + redis.call('ZCARD', Q.readyHigh) + redis.call('ZCARD', Q.readyLow)
+end

@@ -1,11 +1,10 @@
--- The error history of a job: one entry per failed attempt, the most recent 50 kept.
+-- The error history of a job (`errors` of its record, JSON): one entry per failed attempt, the
+-- most recent 50 kept. Changes the record table `j`; the caller writes it.
 local MAX_ERRORS = 50
 
-local function recordError(id, attempt, message, now)
-  local key = jobKey(id)
-  local raw = redis.call('HGET', key, 'errors')
-  local errors = raw and cjson.decode(raw) or {}
-  errors[#errors + 1] = { attempt = attempt, message = message, at = now }
+local function recordError(j, message, now)
+  local errors = j.errors and cjson.decode(j.errors) or {}
+  errors[#errors + 1] = { attempt = j.attempt, message = message, at = now }
   while #errors > MAX_ERRORS do table.remove(errors, 1) end
-  redis.call('HSET', key, 'errors', cjson.encode(errors), 'lastError', message)
+  j.errors = cjson.encode(errors)
 end

@@ -1,14 +1,31 @@
+-- @include "job-record"
 -- @include "count-event"
 -- Where jobs go when they leave the queue for good: finished (acked) or dead.
 
 -- Frees a job's unique key, if it holds one, so a new job with that key can be enqueued.
-local function releaseUnique(id)
-  local key = redis.call('HGET', jobKey(id), 'unique')
+-- `j` is the job's record (job-record.lua).
+local function releaseUnique(id, j)
+  local key = j.unique
   if key and redis.call('HGET', Q.unique, key) == id then redis.call('HDEL', Q.unique, key) end
 end
 
--- Keeps a ZSET of retired jobs within `keepCount` entries and `keepMs` of age, deleting the job
--- hashes of what falls out. At most 1000 per call, so a lowered limit is applied over a few calls.
+-- Deletes the records of `ids` (job-record.lua), one HDEL per bucket.
+local function deleteJobs(ids)
+  local byKey = {}
+  for _, id in ipairs(ids) do
+    local key = jobKey(id)
+    local fields = byKey[key]
+    if not fields then
+      fields = {}
+      byKey[key] = fields
+    end
+    fields[#fields + 1] = id
+  end
+  for key, fields in pairs(byKey) do redis.call('HDEL', key, unpack(fields)) end
+end
+
+-- Keeps a ZSET of retired jobs within `keepCount` entries and `keepMs` of age, deleting the
+-- records of what falls out. At most 1000 per call, so a lowered limit is applied over a few calls.
 local function trimRetired(key, keepCount, keepMs, now)
   local count = redis.call('ZCARD', key)
   if count == 0 then return end
@@ -19,23 +36,22 @@ local function trimRetired(key, keepCount, keepMs, now)
     for _, id in ipairs(oldest) do old[#old + 1] = id end
   end
   if #old == 0 then return end
-  local jobKeys = {}
-  for i, id in ipairs(old) do jobKeys[i] = jobKey(id) end
-  redis.call('DEL', unpack(jobKeys))
+  deleteJobs(old)
   redis.call('ZREM', key, unpack(old))
 end
 
--- A job is done: removed, or kept in `done` when the queue's retention asks for it. The trim
--- also runs with a count of 0, so jobs kept before the setting was lowered do not stay forever.
-local function finishJob(id, now)
-  releaseUnique(id)
+-- A job is done: removed, or kept in `done` when the queue's retention asks for it (the time it
+-- finished is its score there). The trim also runs with a count of 0, so jobs kept before the
+-- setting was lowered do not stay forever. `j` is the job's record.
+local function finishJob(id, j, now)
+  releaseUnique(id, j)
   local keepCount, keepMs = setting('completedKeepCount'), setting('completedKeepMs')
   if keepCount > 0 then
-    redis.call('HSET', jobKey(id), 'state', 'done', 'finishedAt', now)
-    redis.call('HDEL', jobKey(id), 'leaseToken', 'leaseDeadline')
+    j.state, j.leaseToken = 'done', nil
+    writeJob(id, j)
     redis.call('ZADD', Q.done, now, id)
   else
-    redis.call('DEL', jobKey(id))
+    deleteJob(id)
   end
   trimRetired(Q.done, keepCount, keepMs, now)
   countEvent('processed', 1, now)
@@ -47,11 +63,12 @@ local function trimAllRetired(now)
   trimRetired(Q.dead, setting('deadKeepCount'), setting('deadKeepMs'), now)
 end
 
--- A job is dead: it stays in `dead` (capped by count and age) for inspection and redrive.
-local function buryJob(id, reason, now)
-  releaseUnique(id)
-  redis.call('HSET', jobKey(id), 'state', 'dead', 'deadReason', reason, 'diedAt', now)
-  redis.call('HDEL', jobKey(id), 'leaseToken', 'leaseDeadline')
+-- A job is dead: it stays in `dead` (capped by count and age; the time it died is its score
+-- there) for inspection and redrive. Writes the record `j` with its reason.
+local function buryJob(id, j, reason, now)
+  releaseUnique(id, j)
+  j.state, j.deadReason, j.leaseToken = 'dead', reason, nil
+  writeJob(id, j)
   redis.call('ZADD', Q.dead, now, id)
   trimRetired(Q.dead, setting('deadKeepCount'), setting('deadKeepMs'), now)
   countEvent('dead', 1, now)

@@ -1,38 +1,39 @@
 --[[
   Deletes a queue for good, a chunk at a time: up to `limit` jobs from each of ready, delayed,
-  leased, dead and done with their hashes; once all are empty, the queue's meta (counters, the
+  leased, dead and done with their records; once all are empty, the queue's meta (counters, the
   stopped flag; all but lastId), settings, unique keys and schedules too. Called until it returns 0. Idempotency
   keys and minute counters expire by themselves.
-  KEYS[1..8] and ARGV[1..5]: the queue layout of includes/queue.lua.
+  KEYS[1..10] and ARGV[1..5]: the queue layout of includes/queue.lua.
 
-  KEYS[9]  schedules     HASH
-  KEYS[10] schedule due  ZSET
+  KEYS[11] schedules     HASH
+  KEYS[12] schedule due  ZSET
 
   ARGV[6] limit per set
 
   Returns: jobs remaining (0: the queue is gone)
 ]]
 -- @include "queue"
+-- @include "make-ready"
+-- @include "retire"
 
 local limit = tonumber(ARGV[6])
-for _, set in ipairs({ Q.ready, Q.delayed, Q.leased, Q.dead, Q.done }) do
+deleteJobs(popReady(limit))
+for _, set in ipairs({ Q.delayed, Q.leased, Q.dead, Q.done }) do
   local ids = redis.call('ZRANGE', set, 0, limit - 1)
   if #ids > 0 then
-    local jobKeys = {}
-    for i, id in ipairs(ids) do jobKeys[i] = jobKey(id) end
-    redis.call('DEL', unpack(jobKeys))
+    deleteJobs(ids)
     redis.call('ZREM', set, unpack(ids))
   end
 end
-local remaining = 0
-for _, set in ipairs({ Q.ready, Q.delayed, Q.leased, Q.dead, Q.done }) do
+local remaining = readyCount()
+for _, set in ipairs({ Q.delayed, Q.leased, Q.dead, Q.done }) do
   remaining = remaining + redis.call('ZCARD', set)
 end
 if remaining == 0 then
   -- Only lastId stays: job ids are never reused, so a late ack or an idempotency key of the old
   -- queue can never land on a new job.
   local lastId = redis.call('HGET', Q.meta, 'lastId')
-  redis.call('DEL', Q.meta, Q.settings, Q.unique, KEYS[9], KEYS[10])
+  redis.call('DEL', Q.meta, Q.settings, Q.unique, KEYS[11], KEYS[12])
   if lastId then redis.call('HSET', Q.meta, 'lastId', lastId) end
 end
 return remaining

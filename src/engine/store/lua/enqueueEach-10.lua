@@ -53,7 +53,7 @@ for i = 7 + k, #ARGV, step do
   else
     local waiting = 0
     if maxLength > 0 then
-      waiting = redis.call('ZCARD', Q.ready) + redis.call('ZCARD', Q.delayed) + #run.payloads
+      waiting = readyCount() + redis.call('ZCARD', Q.delayed) + #run.payloads
     end
     if maxLength > 0 and waiting + 1 > maxLength then
       answer({ R.full, waiting })

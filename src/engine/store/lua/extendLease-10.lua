@@ -19,6 +19,6 @@ if status ~= R.ok then return { status } end
 local leaseMs = tonumber(ARGV[8])
 if leaseMs < 0 then leaseMs = setting('leaseMs') end
 local deadline = nowMs() + leaseMs
+-- the deadline is the job's score in leased; its record does not change
 redis.call('ZADD', Q.leased, deadline, id)
-redis.call('HSET', jobKey(id), 'leaseDeadline', deadline)
 return { R.ok, deadline }

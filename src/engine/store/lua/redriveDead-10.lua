@@ -12,21 +12,17 @@
 -- @include "queue"
 -- @include "make-ready"
 
-local ids, priorities = {}, {}
+local ids, jobs = {}, {}
 for i = 6, #ARGV do
   local id = ARGV[i]
-  if redis.call('ZREM', Q.dead, id) == 1 then
-    local key = jobKey(id)
-    local job = redis.call('HMGET', key, 'priority', 'unique')
-    redis.call('HSET', key, 'attempt', 0)
-    -- a fresh start: no deadline that already passed, no stale due time
-    redis.call('HDEL', key, 'deadReason', 'diedAt', 'expiresAt', 'dueAt')
-    if job[2] then
-      if redis.call('HSETNX', Q.unique, job[2], id) == 0 then redis.call('HDEL', key, 'unique') end
-    end
-    ids[#ids + 1] = id
-    priorities[#priorities + 1] = tonumber(job[1] or '0')
+  local j = redis.call('ZREM', Q.dead, id) == 1 and readJob(id)
+  if j then
+    -- a fresh start: no deadline that already passed
+    j.state, j.attempt, j.deadReason, j.expiresAt = 'ready', 0, nil, nil
+    if j.unique and redis.call('HSETNX', Q.unique, j.unique, id) == 0 then j.unique = nil end
+    writeJob(id, j)
+    ids[#ids + 1], jobs[#jobs + 1] = id, j
   end
 end
-makeReady(ids, priorities)
+makeReady(ids, jobs)
 return #ids

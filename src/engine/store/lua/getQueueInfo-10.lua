@@ -6,13 +6,17 @@
              expiredLeases, deadTotal, oldest ready job's enqueuedAt or -1 }
 ]]
 -- @include "queue"
+-- @include "job-record"
 
 local meta = redis.call('HMGET', Q.meta, 'stopped', 'enqueued', 'processed', 'failed', 'expiredLeases', 'dead')
-local head = redis.call('ZRANGE', Q.ready, 0, 0)
+-- the head of the ready index, in fetch order
+local head = redis.call('ZRANGE', Q.readyHigh, 0, 0)[1] or redis.call('LINDEX', Q.ready, 0)
+  or redis.call('ZRANGE', Q.readyLow, 0, 0)[1]
 local oldest = -1
-if head[1] then oldest = tonumber(redis.call('HGET', jobKey(head[1]), 'enqueuedAt') or '-1') end
+local j = head and readJob(head)
+if j then oldest = j.enqueuedAt end
 return {
-  redis.call('ZCARD', Q.ready), redis.call('ZCARD', Q.delayed), redis.call('ZCARD', Q.leased),
+  readyCount(), redis.call('ZCARD', Q.delayed), redis.call('ZCARD', Q.leased),
   redis.call('ZCARD', Q.dead), redis.call('ZCARD', Q.done),
   tonumber(meta[1] or '0'), tonumber(meta[2] or '0'), tonumber(meta[3] or '0'),
   tonumber(meta[4] or '0'), tonumber(meta[5] or '0'), tonumber(meta[6] or '0'), oldest,

@@ -18,25 +18,24 @@
 -- @include "retire"
 
 local now = nowMs()
-local ids, priorities, released = {}, {}, 0
+local ids, jobs, released = {}, {}, 0
 for i = 6, #ARGV - 1, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
-  if checkLease(id, token) == R.ok then
-    local key = jobKey(id)
+  local status, j = checkLease(id, token)
+  if status == R.ok then
     redis.call('ZREM', Q.leased, id)
-    redis.call('HDEL', key, 'leaseToken', 'leaseDeadline')
-    local attempt = tonumber(redis.call('HGET', key, 'attempt') or '1')
-    redis.call('HSET', key, 'attempt', math.max(attempt - 1, 0))
-    local releases = redis.call('HINCRBY', key, 'releases', 1)
-    local maxAttempts = tonumber(redis.call('HGET', key, 'maxAttempts') or '0')
-    if maxAttempts > 0 and releases >= maxAttempts then
-      buryJob(id, 'released ' .. releases .. ' times: its consumers went away without acking', now)
+    j.leaseToken = nil
+    j.attempt = math.max(j.attempt - 1, 0)
+    j.releases = (j.releases or 0) + 1
+    if j.maxAttempts > 0 and j.releases >= j.maxAttempts then
+      buryJob(id, j, 'released ' .. j.releases .. ' times: its consumers went away without acking', now)
     else
-      ids[#ids + 1] = id
-      priorities[#priorities + 1] = priorityOf(id)
+      j.state = 'ready'
+      writeJob(id, j)
+      ids[#ids + 1], jobs[#jobs + 1] = id, j
     end
     released = released + 1
   end
 end
-makeReady(ids, priorities)
+makeReady(ids, jobs)
 return released

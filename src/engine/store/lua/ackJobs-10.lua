@@ -19,12 +19,12 @@ local now = nowMs()
 local out = {}
 for i = 6, #ARGV - 1, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
-  local status = checkLease(id, token)
+  local status, j = checkLease(id, token)
   local latency = 0
   if status == R.ok then
-    latency = now - tonumber(redis.call('HGET', jobKey(id), 'enqueuedAt') or now)
+    latency = now - j.enqueuedAt
     redis.call('ZREM', Q.leased, id)
-    finishJob(id, now)
+    finishJob(id, j, now)
   end
   out[#out + 1] = status
   out[#out + 1] = latency

@@ -22,20 +22,19 @@
 -- @include "record-error"
 
 local id, delayMs, message, retryable, jitter = ARGV[6], tonumber(ARGV[8]), ARGV[9], ARGV[10] ~= '0', tonumber(ARGV[11])
-local status = checkLease(id, ARGV[7])
+local status, j = checkLease(id, ARGV[7])
 if status ~= R.ok then return { status } end
 local now = nowMs()
-local job = redis.call('HMGET', jobKey(id), 'attempt', 'maxAttempts')
-local attempt, maxAttempts = tonumber(job[1] or '0'), tonumber(job[2] or '0')
+local attempt, maxAttempts = j.attempt, j.maxAttempts
 
 redis.call('ZREM', Q.leased, id)
-redis.call('HDEL', jobKey(id), 'leaseToken', 'leaseDeadline')
-recordError(id, attempt, message ~= '' and message or 'failed', now)
+j.leaseToken = nil
+recordError(j, message ~= '' and message or 'failed', now)
 countEvent('failed', 1, now)
 
 if not retryable or (maxAttempts > 0 and attempt >= maxAttempts) then
   local reason = retryable and ('failed ' .. attempt .. ' of ' .. maxAttempts .. ' attempts') or 'failed, not retryable'
-  buryJob(id, reason, now)
+  buryJob(id, j, reason, now)
   return { R.ok, 'dead', reason }
 end
 
@@ -50,9 +49,10 @@ if delayMs < 0 then
   end
 end
 if delayMs > 0 then
-  redis.call('HSET', jobKey(id), 'state', 'delayed', 'dueAt', now + delayMs)
+  j.state = 'delayed'
+  writeJob(id, j)
   redis.call('ZADD', Q.delayed, now + delayMs, id)
 else
-  makeOneReady(id)
+  makeOneReady(id, j)
 end
 return { R.ok, 'retry', now + delayMs }

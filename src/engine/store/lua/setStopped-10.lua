@@ -10,7 +10,7 @@
 -- @include "queue"
 
 redis.call('HSET', Q.meta, 'stopped', ARGV[6])
-if ARGV[6] == '0' and redis.call('ZCARD', Q.ready) > 0 then
+if ARGV[6] == '0' and readyCount() > 0 then
   redis.call('PUBLISH', Q.wakeChannel, Q.name)
 end
 return R.ok

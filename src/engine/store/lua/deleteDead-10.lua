@@ -8,6 +8,7 @@
   Returns: { deleted, dead letters remaining }
 ]]
 -- @include "queue"
+-- @include "job-record"
 
 local ids = {}
 if ARGV[6] == 'oldest' then
@@ -18,7 +19,7 @@ end
 local deleted = 0
 for _, id in ipairs(ids) do
   if redis.call('ZREM', Q.dead, id) == 1 then
-    redis.call('DEL', jobKey(id))
+    deleteJob(id)
     deleted = deleted + 1
   end
 end

@@ -34,33 +34,38 @@ export function parseFetchReply(queue: string, reply: unknown): FetchResult {
   return { jobs, stopped: false };
 }
 
-const optionalNumber = (text: string | undefined) => (text === undefined ? undefined : Number(text));
+const optionalNumber = (text: unknown) => (text === "" ? undefined : Number(text));
+const optionalText = (text: unknown) => (text === "" ? undefined : String(text));
 
-/** Turns a job HASH (HGETALL) into a view; undefined when the hash is empty (no such job). */
-export function parseJobHash(queue: string, id: string, hash: Record<string, string>): JobView | undefined {
-  if (hash.payload === undefined) return undefined;
+/** Turns one job of readJobs' reply into a view (see the script header for the 15 fields). */
+export function parseJobRecord(queue: string, fields: unknown[]): JobView {
+  const [id, state, payload, attempt, deliveries, maxAttempts, enqueuedAt, priority, score] = fields;
+  const [leaseToken, expiresAt, unique, traceparent, errors, deadReason] = fields.slice(9);
   const job: JobView = {
-    id,
+    id: String(id),
     queue,
-    payload: hash.payload,
-    attempt: Number(hash.attempt ?? 0),
-    // a job stored before the field existed: it went out at least `attempt` times
-    deliveries: Number(hash.deliveries ?? hash.attempt ?? 0),
-    maxAttempts: Number(hash.maxAttempts ?? 0),
-    enqueuedAt: Number(hash.enqueuedAt ?? 0),
-    priority: Number(hash.priority ?? 0),
-    state: (hash.state ?? "ready") as JobView["state"],
-    errors: hash.errors === undefined ? [] : (JSON.parse(hash.errors) as JobError[]),
-    leaseToken: hash.leaseToken,
-    leaseDeadline: optionalNumber(hash.leaseDeadline),
-    dueAt: hash.state === "delayed" ? optionalNumber(hash.dueAt) : undefined,
-    expiresAt: optionalNumber(hash.expiresAt),
-    unique: hash.unique,
-    traceparent: hash.traceparent,
-    deadReason: hash.deadReason,
-    diedAt: optionalNumber(hash.diedAt),
-    finishedAt: optionalNumber(hash.finishedAt),
+    payload: String(payload),
+    attempt: Number(attempt),
+    deliveries: Number(deliveries),
+    maxAttempts: Number(maxAttempts),
+    enqueuedAt: Number(enqueuedAt),
+    priority: Number(priority),
+    state: String(state) as JobView["state"],
+    errors: errors === "" ? [] : (JSON.parse(String(errors)) as JobError[]),
+    leaseToken: optionalText(leaseToken),
+    expiresAt: optionalNumber(expiresAt),
+    unique: optionalText(unique),
+    traceparent: optionalText(traceparent),
+    deadReason: optionalText(deadReason),
   };
+  // the time is the job's score in the set of its state
+  const at = optionalNumber(score);
+  if (at !== undefined) {
+    if (job.state === "delayed") job.dueAt = at;
+    else if (job.state === "leased") job.leaseDeadline = at;
+    else if (job.state === "dead") job.diedAt = at;
+    else if (job.state === "done") job.finishedAt = at;
+  }
   for (const key of Object.keys(job) as (keyof JobView)[]) if (job[key] === undefined) delete job[key];
   return job;
 }

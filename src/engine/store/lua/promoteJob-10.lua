@@ -8,12 +8,12 @@
   Returns: ok promoted; notFound no such job; notDelayed the job is not delayed (nothing changed)
 ]]
 -- @include "queue"
+-- @include "job-record"
 -- @include "make-ready"
 
 local id = ARGV[6]
-local state = redis.call('HGET', jobKey(id), 'state')
-if not state then return R.notFound end
-if state ~= 'delayed' or redis.call('ZREM', Q.delayed, id) == 0 then return R.notDelayed end
-redis.call('HDEL', jobKey(id), 'dueAt')
-makeOneReady(id)
+local j = readJob(id)
+if not j then return R.notFound end
+if j.state ~= 'delayed' or redis.call('ZREM', Q.delayed, id) == 0 then return R.notDelayed end
+makeOneReady(id, j)
 return R.ok

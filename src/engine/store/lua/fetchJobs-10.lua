@@ -1,5 +1,6 @@
 --[[
-  Hands out up to `count` ready jobs, highest priority first, FIFO within a priority.
+  Hands out up to `count` ready jobs, highest priority first, FIFO within a priority (ready:hi,
+  then the priority-0 list, then ready:lo; see includes/make-ready.lua).
   Due delayed jobs and expired leases are handled first (see includes/promote-due.lua), so a
   consumer never waits on the reaper. A job past its "must start by" time is not handed out:
   it goes to dead letters, and the next one is taken instead.
@@ -17,7 +18,6 @@
 
   `deliveries` counts every hand-out and, unlike `attempt`, is never given back (a release undoes
   the attempt, not the delivery), so it shows that a job already went out, perhaps partly ran.
-  A job stored before the field existed starts from its attempt.
 ]]
 -- @include "queue"
 -- @include "now"
@@ -35,32 +35,29 @@ local deadline = now + leaseMs
 -- Burials are bounded so that a backlog of expired jobs never blocks Redis for long: past the
 -- bound this call hands out what it has, and the next fetch goes on.
 while handed < count and buried < 1000 do
-  local popped = redis.call('ZPOPMIN', Q.ready, count - handed)
+  local popped = popReady(count - handed)
   if #popped == 0 then break end
-  for i = 1, #popped, 2 do
-    local id = popped[i]
-    local job = redis.call('HMGET', jobKey(id), 'payload', 'attempt', 'enqueuedAt', 'priority',
-      'maxAttempts', 'traceparent', 'expiresAt', 'deliveries')
-    if job[7] and tonumber(job[7]) < now then
-      buryJob(id, 'not started before its deadline', now)
+  for _, id in ipairs(popped) do
+    local j = readJob(id)
+    -- an id whose record is gone or no longer ready is skipped (no script leaves one behind)
+    if not j or j.state ~= 'ready' then
+    elseif j.expiresAt and j.expiresAt < now then
+      buryJob(id, j, 'not started before its deadline', now)
       buried = buried + 1
     else
       handed = handed + 1
-      local attempt = tonumber(job[2] or '0') + 1
-      local deliveries = tonumber(job[8] or job[2] or '0') + 1
+      j.attempt, j.deliveries = j.attempt + 1, j.deliveries + 1
       local token, tokenDeadline = '', ''
       if leaseMs > 0 then
-        token = tostring(redis.call('HINCRBY', Q.meta, 'leaseSeq', 1))
-        tokenDeadline = deadline
-        redis.call('HSET', jobKey(id), 'state', 'leased', 'attempt', attempt, 'deliveries', deliveries,
-          'leaseToken', token, 'leaseDeadline', deadline)
+        j.state, j.leaseToken = 'leased', redis.call('HINCRBY', Q.meta, 'leaseSeq', 1)
+        token, tokenDeadline = tostring(j.leaseToken), deadline
+        writeJob(id, j)
         leased[#leased + 1] = deadline
         leased[#leased + 1] = id
       else
-        redis.call('HSET', jobKey(id), 'deliveries', deliveries) -- kept if retention keeps the job
-        finishJob(id, now)
+        finishJob(id, j, now) -- with the new counts, kept if retention keeps the job
       end
-      for _, field in ipairs({ id, job[1], attempt, job[3], job[4], token, tokenDeadline, job[5] or '0', job[6] or '', deliveries }) do
+      for _, field in ipairs({ id, j.payload, j.attempt, j.enqueuedAt, j.priority, token, tokenDeadline, j.maxAttempts, j.traceparent or '', j.deliveries }) do
         out[#out + 1] = field
       end
     end
