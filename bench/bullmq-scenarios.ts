@@ -1,4 +1,3 @@
-import { performance } from "node:perf_hooks";
 import { Queue, Worker } from "bullmq";
 import { payloadOf, plan } from "./bench-plan.ts";
 import {
@@ -9,6 +8,7 @@ import {
   timePool,
   within,
 } from "./measure.ts";
+import { createWallClock } from "./wall-clock.ts";
 
 /** Where BullMQ connects: the benchmark's redis-server, under its own key prefix. */
 export interface BullmqTarget {
@@ -100,10 +100,12 @@ export async function bullmqDrain(target: BullmqTarget): Promise<Throughput> {
 
 /**
  * Delayed jobs with delays spread over the plan's range; returns each job's lateness (processing
- * start − due time), in ms.
+ * start − due time), in ms. Each job is due at an absolute time, as presque's (run_at): BullMQ's
+ * due time is the job's `timestamp` + `delay`, so `timestamp` is set to due − delay.
  */
 export async function bullmqDelayed(target: BullmqTarget): Promise<number[]> {
   const queue = openQueue(target, "delayed");
+  const clock = createWallClock();
   const dueAt = new Map<number, number>();
   const lateness: number[] = [];
   let allReceived: () => void = () => {};
@@ -114,7 +116,7 @@ export async function bullmqDelayed(target: BullmqTarget): Promise<number[]> {
     "delayed",
     async (job) => {
       const n = (job.data as ReturnType<typeof payloadOf>).n;
-      lateness.push(performance.now() - (dueAt.get(n) ?? Number.NaN));
+      lateness.push(clock.now() - (dueAt.get(n) ?? Number.NaN));
       if (lateness.length === plan.delayedJobs) allReceived();
     },
     {
@@ -129,9 +131,9 @@ export async function bullmqDelayed(target: BullmqTarget): Promise<number[]> {
     const delays = spreadDelays(plan.delayedJobs, plan.delayMinMs, plan.delayMaxMs);
     await runPool(delays.length, plan.singleConcurrency, async (n) => {
       const delay = delays[n] as number;
-      // Due from the moment the request leaves: lateness includes the enqueue's own latency.
-      dueAt.set(n, performance.now() + delay);
-      await queue.add("job", payloadOf(n), { delay });
+      const due = Math.round(clock.now() + delay);
+      dueAt.set(n, due);
+      await queue.add("job", payloadOf(n), { delay, timestamp: due - delay });
     });
     await within(plan.scenarioTimeoutMs, "BullMQ delayed jobs", received);
     return lateness;

@@ -1,37 +1,60 @@
-import { performance } from "node:perf_hooks";
 import { fromJson, toJson } from "@bufbuild/protobuf";
-import { ValueSchema } from "@bufbuild/protobuf/wkt";
+import { timestampFromMs, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { createPresqueClient } from "../src/sdk/client.ts";
 import { payloadOf, plan } from "./bench-plan.ts";
 import { runPool, spreadDelays, within } from "./measure.ts";
+import { createWallClock } from "./wall-clock.ts";
+
+/** One delayed job of the scenario; times are wall-clock ms (createWallClock). */
+export interface DelayedJob {
+  n: number;
+  id: string;
+  /** Just before its enqueue request was sent. */
+  sentAt: number;
+  answeredAt: number;
+  /** When it was due (see DueMode). */
+  dueAt: number;
+  /** When the consumer's Fetch answer with it arrived. */
+  receivedAt: number;
+}
 
 /**
- * Delayed jobs (`delay_seconds`) received by two long-polling consumers (`Fetch` with
- * `wait_seconds`, leased, acked by `AckBatch`); returns each job's lateness (receive time − due
- * time), in ms.
+ * How the job is told when to run. "run_at" (the measure): an absolute time, due = that time, so
+ * the lateness is the queue's alone. "delay_seconds": relative to when the server runs the
+ * enqueue, due = just before the request was sent + the delay, so the lateness includes how long
+ * the enqueue took to reach Redis (with 50 enqueues in flight, most of it).
  */
-export async function presqueDelayed(baseUrl: string): Promise<number[]> {
+export type DueMode = "run_at" | "delay_seconds";
+
+/**
+ * Delayed jobs received by two long-polling consumers (`Fetch` with `wait_seconds`, leased,
+ * acked by `AckBatch`); returns each job's record.
+ */
+export async function presqueDelayedJobs(baseUrl: string, mode: DueMode = "run_at"): Promise<DelayedJob[]> {
   const queue = "delayed";
   const client = createPresqueClient({ baseUrl, httpVersion: "2" });
+  const clock = createWallClock();
   const stop = new AbortController();
-  const dueAt = new Map<number, number>();
-  const lateness: number[] = [];
+  const byN: DelayedJob[] = [];
+  let receivedCount = 0;
   let allReceived: () => void = () => {};
   const received = new Promise<void>((resolve) => {
     allReceived = resolve;
   });
   const consume = async () => {
-    while (!stop.signal.aborted && lateness.length < plan.delayedJobs) {
+    while (!stop.signal.aborted && receivedCount < plan.delayedJobs) {
       const { jobs } = await client.queue.fetch(
         { queue, maxJobs: 100, leaseSeconds: 30, waitSeconds: 5 },
         { signal: stop.signal },
       );
-      const receivedAt = performance.now();
+      const receivedAt = clock.now();
       for (const job of jobs) {
         const n = (toJson(ValueSchema, job.payload ?? fromJson(ValueSchema, null)) as { n: number }).n;
-        lateness.push(receivedAt - (dueAt.get(n) ?? Number.NaN));
+        const record = byN[n];
+        if (record !== undefined) record.receivedAt = receivedAt;
+        receivedCount++;
       }
-      if (lateness.length >= plan.delayedJobs) allReceived();
+      if (receivedCount >= plan.delayedJobs) allReceived();
       if (jobs.length > 0) {
         await client.consumer.ackBatch({
           items: jobs.map((job) => ({ queue, id: job.id, leaseToken: job.leaseToken })),
@@ -46,16 +69,21 @@ export async function presqueDelayed(baseUrl: string): Promise<number[]> {
     const delays = spreadDelays(plan.delayedJobs, plan.delayMinMs, plan.delayMaxMs);
     await runPool(delays.length, plan.singleConcurrency, async (n) => {
       const delay = delays[n] as number;
-      // Due from the moment the request leaves: lateness includes the enqueue's own latency.
-      dueAt.set(n, performance.now() + delay);
-      await client.queue.enqueue({
+      const sentAt = clock.now();
+      // Whole ms, as BullMQ's due times (and presque's, in Redis) are.
+      const dueAt = mode === "run_at" ? Math.round(sentAt + delay) : sentAt + delay;
+      const record: DelayedJob = { n, id: "", sentAt, answeredAt: 0, dueAt, receivedAt: Number.NaN };
+      byN[n] = record;
+      const { id } = await client.queue.enqueue({
         queue,
         payload: fromJson(ValueSchema, payloadOf(n)),
-        options: { delaySeconds: delay / 1000 },
+        options: mode === "run_at" ? { runAt: timestampFromMs(dueAt) } : { delaySeconds: delay / 1000 },
       });
+      record.id = id;
+      record.answeredAt = clock.now();
     });
     await within(plan.scenarioTimeoutMs, "presque delayed jobs", Promise.race([received, consumers]));
-    return lateness;
+    return byN;
   } finally {
     stop.abort();
     await consumers;
@@ -63,4 +91,9 @@ export async function presqueDelayed(baseUrl: string): Promise<number[]> {
     await client.control.purgeQueue({ queue });
     client.close();
   }
+}
+
+/** Each job's lateness (received − due, run_at), in ms. */
+export async function presqueDelayed(baseUrl: string): Promise<number[]> {
+  return (await presqueDelayedJobs(baseUrl)).map((job) => job.receivedAt - job.dueAt);
 }

@@ -1,0 +1,72 @@
+import { loadavg } from "node:os";
+import { startThrowawayRedis } from "../../test/support/throwaway-redis.ts";
+import { plan } from "../bench-plan.ts";
+import { bullmqDelayed } from "../bullmq-scenarios.ts";
+import { latenessOf, median } from "../measure.ts";
+import { type DelayedJob, type DueMode, presqueDelayedJobs } from "../presque-delayed.ts";
+import { traceDelayed } from "./delayed-trace.ts";
+import { servePresque } from "./served-presque.ts";
+
+/*
+ * The delayed-job scenario alone, for working on lateness without the whole bench:
+ *   node bench/served/run-delayed.ts
+ * a throwaway Redis, presque served by its own process, plan.rounds rounds of presque (run_at)
+ * and BullMQ taking turns. BENCH_DUE=delay_seconds adds presque with delay_seconds (due = before
+ * the request + the delay) to each round; BENCH_TRACE=1 follows presque's jobs through Redis with
+ * MONITOR (slower) and prints where the lateness went.
+ */
+
+const modes: DueMode[] = process.env.BENCH_DUE === "delay_seconds" ? ["run_at", "delay_seconds"] : ["run_at"];
+const redis = await startThrowawayRedis("bench-delayed");
+const presque = await servePresque(redis.url).catch(async (error: unknown) => {
+  await redis.stop();
+  throw error;
+});
+const trace = process.env.BENCH_TRACE === "1" ? await traceDelayed(redis.url, "bench-served-") : undefined;
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+try {
+  console.log(`load average ${load()} at start; presque pid ${presque.pid}`);
+  const jobs: Record<string, DelayedJob[]> = {};
+  const bullmq: number[] = [];
+  for (let round = 0; round < plan.rounds; round++) {
+    for (const mode of modes)
+      jobs[mode] = [...(jobs[mode] ?? []), ...(await presqueDelayedJobs(presque.url, mode))];
+    bullmq.push(...(await bullmqDelayed({ host: "127.0.0.1", port: redis.port })));
+  }
+  const line = (name: string, values: number[]) => {
+    const { jobs: count, medianMs, p99Ms } = latenessOf(values);
+    console.log(`${name}: ${count} jobs, lateness median ${ms(medianMs)}, p99 ${ms(p99Ms)}`);
+  };
+  for (const [mode, records] of Object.entries(jobs)) {
+    line(
+      `presque ${mode}`,
+      records.map((job) => job.receivedAt - job.dueAt),
+    );
+    line(
+      `  its enqueue round trip`,
+      records.map((job) => job.answeredAt - job.sentAt),
+    );
+    if (!trace) continue;
+    const traced = trace.steps(records);
+    for (const by of ["reaper", "fetch", "?"]) {
+      const steps = traced.filter((job) => job.promotedBy === by).map((job) => job.steps);
+      if (steps.length === 0) continue;
+      console.log(`  ${steps.length} promoted by ${by}:`);
+      for (const name of Object.keys(steps[0] ?? {}) as (keyof (typeof steps)[0])[]) {
+        const values = steps.map((step) => step[name]).filter(Number.isFinite);
+        if (values.length > 0)
+          console.log(`    ${name}: median ${ms(median(values))}, p99 ${ms(latenessOf(values).p99Ms)}`);
+      }
+    }
+  }
+  line("bullmq", bullmq);
+  console.log(`load average ${load()} at end`);
+} finally {
+  await trace?.close();
+  await presque.stop();
+  await redis.stop();
+}
