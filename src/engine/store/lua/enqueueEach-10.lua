@@ -1,16 +1,16 @@
 --[[
   Group commit of single enqueues: adds several independent jobs to one queue in one call, each
-  as its own enqueueJobs-8.lua call would, in order (so ids follow arrival, and a job sees the
+  as its own enqueueJobs-10.lua call would, in order (so ids follow arrival, and a job sees the
   jobs before it: their unique keys, idempotency keys and room in the queue). One job refused
   does not refuse the others.
   KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
 
   ARGV[6]  k, how many distinct options follow
-  ARGV[7..6+k]  options (JSON), as ARGV[6] of enqueueJobs-8.lua
+  ARGV[7..6+k]  options (JSON), as ARGV[6] of enqueueJobs-10.lua
   then per job, in arrival order: the index (1..k) of its options, its payload (JSON text);
   when k is 1 (every job has the same options), the payloads alone
 
-  Returns: per job, in order: its status (the statuses of enqueueJobs-8.lua), how many values
+  Returns: per job, in order: its status (the statuses of enqueueJobs-10.lua), how many values
            follow, and those values (ok: the new id; duplicate: the first request's ids;
            uniqueHeld: the holder's id; full: the number of waiting jobs; mismatch, expired: none)
 ]]

@@ -1,6 +1,6 @@
 --[[
   Adds one or more jobs to a queue, atomically: all of them or none (a batch request).
-  Independent single enqueues that arrive together go through enqueueEach-8.lua instead.
+  Independent single enqueues that arrive together go through enqueueEach-10.lua instead.
   KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
 
   ARGV[6]  options (JSON): priority, delayMs, runAtMs, maxAttempts, expiresAtMs, unique,

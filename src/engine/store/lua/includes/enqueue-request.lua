@@ -1,7 +1,7 @@
 -- @include "add-jobs"
 -- One enqueue request, all of its jobs or none: the checks, then the jobs. `o` is the decoded
--- options of enqueueJobs-8.lua (idempotencyKey, idempotencyDigest, idempotencyMs, unique,
--- expiresAtMs and what addJobs takes). Returns the reply of enqueueJobs-8.lua as a table:
+-- options of enqueueJobs-10.lua (idempotencyKey, idempotencyDigest, idempotencyMs, unique,
+-- expiresAtMs and what addJobs takes). Returns the reply of enqueueJobs-10.lua as a table:
 -- { status, value... }.
 local function enqueueRequest(payloads, o, now)
   if o.idempotencyKey then
