@@ -183,7 +183,7 @@ describe("errors Connect answers before any procedure runs", () => {
 
   it("an error answered before the body is read reaches curl whole over h2c, every time", async () => {
     // curl stops sending at an early error status; answering before its body was in made about
-    // 1 in 12 of these end in PROTOCOL_ERROR (drain-request.ts holds the answer until the body is in).
+    // 1 in 12 of these end in PROTOCOL_ERROR (server/presque-response.ts holds the answer until the body is in).
     for (let i = 0; i < 40; i++) {
       const answer = await curl(
         "--http2-prior-knowledge",

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Http2ServerRequest } from "node:http2";
-import { isEncrypted, peerCertificateName } from "./peer-certificate.ts";
+import { peerCertificateName } from "./peer-certificate.ts";
 
 /** What the auth checks read of a request, the same for REST and RPC, HTTP/1.1 and h2. */
 export interface RequestFacts {
@@ -22,7 +22,9 @@ type NodeRequest = IncomingMessage | Http2ServerRequest;
 
 export function requestFacts(req: NodeRequest): RequestFacts {
   const headers = req.headers;
-  const encrypted = isEncrypted(req);
+  // h2's req.socket is a proxy of the session's socket: each read of it costs, so one read.
+  const socket = req.socket as (typeof req.socket & { encrypted?: boolean }) | undefined;
+  const encrypted = socket?.encrypted === true;
   return {
     method: req.method ?? "GET",
     host: one(headers.host) ?? one(headers[":authority"]),
@@ -30,9 +32,9 @@ export function requestFacts(req: NodeRequest): RequestFacts {
     secFetchSite: one(headers["sec-fetch-site"]),
     contentType: one(headers["content-type"]),
     bearer: bearerOf(one(headers.authorization)),
-    remoteAddress: req.socket?.remoteAddress ?? "unknown",
+    remoteAddress: socket?.remoteAddress ?? "unknown",
     encrypted,
-    certificateName: peerCertificateName(req),
+    certificateName: encrypted ? peerCertificateName(req) : undefined,
   };
 }
 

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import type { IncomingMessage } from "node:http";
+import type { Http2ServerRequest } from "node:http2";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../log.ts";
+import type { PresqueHttp2Response, PresqueResponse } from "../server/presque-response.ts";
 import type { PresqueMetrics } from "./presque-metrics.ts";
 
 type Request = IncomingMessage | Http2ServerRequest;
-type Response = ServerResponse | Http2ServerResponse;
+type Response = PresqueResponse | PresqueHttp2Response;
 type Handler = (req: Request, res: Response) => void;
 
 /** A caller's id is kept when it is short, printable text; anything else is replaced. */
@@ -21,8 +22,9 @@ function requestIdOf(req: Request): string {
 /**
  * Wraps the server's handler: every request gets an id (the caller's `x-request-id`, or a new
  * one) echoed in the response header, one log line when it ends (method, path, status, duration,
- * id) and its count and duration in the metrics. Set before the handler runs, the header goes
- * out with whatever writeHead the REST layer or the Connect adapter calls later.
+ * id) and its count and duration in the metrics. The id and the start time are kept on the
+ * response (server/presque-response.ts), whose writeHead sends the header with whatever head the
+ * REST layer or the Connect adapter writes; one listener, made once, ends each request.
  */
 export function observeRequests(
   handler: Handler,
@@ -35,36 +37,32 @@ export function observeRequests(
     log: Logger;
     metrics: Pick<PresqueMetrics, "observeRequest">;
     logRequests?: boolean;
-    /** The path template of a request path (metrics/route-label.ts). */
+    /** The path template of a request path (metrics/route-label.ts), when the router named none. */
     routeLabel: (pathname: string) => string;
   },
 ): Handler {
+  // "close" comes after "finish", and alone when the client left first.
+  function ended(this: Response) {
+    const seconds = (performance.now() - this.startedAt) / 1e3;
+    const req = this.req;
+    const method = req.method ?? "GET";
+    // A response the client abandoned never got a status of its own.
+    const status = this.writableFinished ? this.statusCode : 499;
+    const route = this.route ?? routeLabel(pathOf(req.url));
+    metrics.observeRequest(route, method, status, seconds);
+    if (logRequests)
+      log.info("request", {
+        requestId: this.requestId,
+        method,
+        path: pathOf(req.url),
+        status,
+        durationMs: Math.round(seconds * 1e6) / 1e3,
+      });
+  }
   return (req, res) => {
-    const started = performance.now();
-    const requestId = requestIdOf(req);
-    res.setHeader("x-request-id", requestId);
-    let done = false;
-    // One listener function for both events (`on`, not `once`: no wrapper per event and request).
-    const finish = () => {
-      if (done) return;
-      done = true;
-      const seconds = (performance.now() - started) / 1e3;
-      const path = pathOf(req.url);
-      const method = req.method ?? "GET";
-      // A response the client abandoned never got a status of its own.
-      const status = res.writableFinished ? res.statusCode : 499;
-      metrics.observeRequest(routeLabel(path), method, status, seconds);
-      if (logRequests)
-        log.info("request", {
-          requestId,
-          method,
-          path,
-          status,
-          durationMs: Math.round(seconds * 1e6) / 1e3,
-        });
-    };
-    res.on("finish", finish);
-    res.on("close", finish);
+    res.startedAt = performance.now();
+    res.requestId = requestIdOf(req);
+    res.on("close", ended);
     handler(req, res);
   };
 }

@@ -22,10 +22,12 @@ export function queueRoutes(deps: RestDeps): RestRoute[] {
       options.requeue = requeue;
       const result = await engine.jobs.enqueue(queue, [body], options);
       const id = result.ids[0] as string;
+      // Queue names are [A-Za-z0-9_.:-] and ids digits: nothing to escape, so no JSON.stringify.
+      const answer = `{"id":"${id}","queue":"${queue}"}`;
       // A replay of an idempotent request answers like the first one, marked as such.
       const headers: Record<string, string> = { location: jobPath(queue, id) };
       if (result.duplicate) headers["idempotent-replayed"] = "true";
-      sendJson(res, result.duplicate ? 200 : 201, { id, queue }, headers);
+      sendText(res, result.duplicate ? 200 : 201, answer, headers);
     };
 
   return [

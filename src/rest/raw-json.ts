@@ -1,6 +1,6 @@
 import { defaultConfig } from "../config/config.ts";
 import { parseJsonText } from "../engine/model/json-text.ts";
-import { checkPayloadDepth } from "../engine/model/validate.ts";
+import { closingQuote, payloadTooDeep } from "../engine/model/validate.ts";
 import { invalidArgument } from "../errors/presque-error.ts";
 
 /** For bodies that are not jobs (control, dead letters, workers): the default payload depth. */
@@ -29,7 +29,8 @@ export function utf8Text(bytes: Uint8Array): string {
 /**
  * The raw text of each element of the `jobs` array of a `{"jobs": [...]}` body, so that batch
  * jobs are stored byte for byte like single ones (JSON.parse would round big integers and
- * reorder keys). The body must already have parsed as JSON; this only finds boundaries.
+ * reorder keys). The body is parsed once, to check it is JSON; one scan then finds the elements
+ * and the depth of each.
  */
 export function rawJobsOfBatch(body: string, maxDepth = defaultMaxDepth): string[] {
   // Each job is checked on its own below: the envelope adds two levels to every one of them.
@@ -37,15 +38,22 @@ export function rawJobsOfBatch(body: string, maxDepth = defaultMaxDepth): string
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || !Array.isArray(parsed.jobs)) {
     throw invalidArgument('body must be {"jobs": [job, ...]}');
   }
-  return arrayElements(body, valueStartOf(body, "jobs")).map((job, i) =>
-    checkPayloadDepth(job, maxDepth, `jobs[${i}]`),
-  );
+  const jobs: string[] = [];
+  let i = skipSpace(body, valueStartOf(body, "jobs") + 1); // past "["
+  while (body.charCodeAt(i) !== 0x5d) {
+    const end = skipValue(body, i, maxDepth);
+    if (end < 0) throw payloadTooDeep(`jobs[${jobs.length}]`, maxDepth);
+    jobs.push(body.slice(i, end));
+    i = skipSpace(body, end);
+    if (body.charCodeAt(i) === 0x2c) i = skipSpace(body, i + 1);
+  }
+  return jobs;
 }
 
 /** The raw text of one member of a top-level JSON object (already parsed and known to be there). */
 export function rawValueOf(body: string, member: string): string {
   const start = valueStartOf(body, member);
-  return body.slice(start, skipValue(body, start));
+  return body.slice(start, skipValue(body, start, Number.POSITIVE_INFINITY));
 }
 
 /** Where the value of a top-level member starts; the last one wins, as in JSON.parse. */
@@ -54,57 +62,44 @@ function valueStartOf(body: string, member: string): number {
   let i = skipSpace(body, 0) + 1; // past "{"
   for (;;) {
     i = skipSpace(body, i);
-    if (body[i] === "}" || i >= body.length) break;
-    const keyEnd = skipValue(body, i);
+    if (body.charCodeAt(i) === 0x7d || i >= body.length) break;
+    const keyEnd = closingQuote(body, i) + 1;
     const key = JSON.parse(body.slice(i, keyEnd)) as string;
     const valueStart = skipSpace(body, skipSpace(body, keyEnd) + 1); // past ":"
     if (key === member) found = valueStart;
-    i = skipSpace(body, skipValue(body, valueStart));
-    if (body[i] === ",") i++;
+    i = skipSpace(body, skipValue(body, valueStart, Number.POSITIVE_INFINITY));
+    if (body.charCodeAt(i) === 0x2c) i++;
   }
   return found;
 }
 
-function arrayElements(text: string, start: number): string[] {
-  const elements: string[] = [];
-  let i = skipSpace(text, start + 1); // past "["
-  while (text[i] !== "]") {
-    const end = skipValue(text, i);
-    elements.push(text.slice(i, end));
-    i = skipSpace(text, end);
-    if (text[i] === ",") i = skipSpace(text, i + 1);
-  }
-  return elements;
-}
+/** Space, tab, line feed, carriage return: JSON's whitespace. */
+const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 function skipSpace(text: string, i: number): number {
-  while (i < text.length && " \t\n\r".includes(text[i] as string)) i++;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
   return i;
 }
 
-/** Index just past the JSON value starting at i. */
-function skipValue(text: string, i: number): number {
-  const first = text[i];
-  if (first === '"') return skipString(text, i);
-  if (first === "{" || first === "[") {
+/** Index just past the JSON value starting at i, or -1 when it nests deeper than maxDepth. */
+function skipValue(text: string, i: number, maxDepth: number): number {
+  const first = text.charCodeAt(i);
+  if (first === 0x22) return closingQuote(text, i) + 1;
+  if (first === 0x7b || first === 0x5b) {
     let depth = 0;
     for (let j = i; j < text.length; j++) {
-      const c = text[j];
-      if (c === '"') j = skipString(text, j) - 1;
-      else if (c === "{" || c === "[") depth++;
-      else if ((c === "}" || c === "]") && --depth === 0) return j + 1;
+      const c = text.charCodeAt(j);
+      if (c === 0x22) j = closingQuote(text, j);
+      else if (c === 0x7b || c === 0x5b) {
+        if (++depth > maxDepth) return -1;
+      } else if ((c === 0x7d || c === 0x5d) && --depth === 0) return j + 1;
     }
     return text.length;
   }
   let j = i;
-  while (j < text.length && !",}] \t\n\r".includes(text[j] as string)) j++;
-  return j;
-}
-
-function skipString(text: string, i: number): number {
-  for (let j = i + 1; j < text.length; j++) {
-    if (text[j] === "\\") j++;
-    else if (text[j] === '"') return j + 1;
+  for (; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 0x2c || c === 0x7d || c === 0x5d || isSpace(c)) break;
   }
-  return text.length;
+  return j;
 }

@@ -12,6 +12,9 @@ const plainTarget = /^\/(?!\/)[\w\-.~!$&()*+,;=:@/%?]*$/;
 /** What URL parsing resolves away or rewrites in a path: dot segments, also percent-encoded. */
 const dotSegment = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
 
+/** The query of every target without one: shared, so routes read queries and never change them. */
+const noQuery = new URLSearchParams();
+
 /**
  * Splits a request target the way `new URL(target, "http://presque")` does. That parser costs
  * more than the rest of routing together, so the common target (plain ASCII, no dot segments)
@@ -25,7 +28,7 @@ export function parseRequestTarget(target: string): RequestTarget {
       return {
         pathname,
         // The constructor drops one leading "?", as URL does.
-        query: new URLSearchParams(mark === -1 ? undefined : target.slice(mark)),
+        query: mark === -1 ? noQuery : new URLSearchParams(target.slice(mark)),
       };
     }
   }

@@ -70,16 +70,24 @@ export function createRestRouter(routes: readonly RestRoute[], deps: RestRouterD
       : undefined;
   };
 
+  /** The error answer of a request whose handler failed. */
+  function fail(error: unknown, req: Request, res: Response) {
+    // Only bugs: a 503 (Redis away) or a client that hung up shows in the request line; the
+    // outage itself is logged (warn) by the Redis connection and the background loops.
+    if (logSeverity(error) === "error" && !isClientAbort(error)) onUnexpected(error, req);
+    sendError(res, error);
+  }
+
   /** Answers a request; whatever fails, synchronously or not, becomes its error answer. */
-  async function handle(req: Request, res: Response) {
+  function handle(req: Request, res: Response) {
+    let pending: Promise<void> | void;
     try {
-      await dispatch(req, res);
+      pending = dispatch(req, res);
     } catch (error) {
-      // Only bugs: a 503 (Redis away) or a client that hung up shows in the request line; the
-      // outage itself is logged (warn) by the Redis connection and the background loops.
-      if (logSeverity(error) === "error" && !isClientAbort(error)) onUnexpected(error, req);
-      sendError(res, error);
+      fail(error, req, res);
+      return;
     }
+    pending?.then(undefined, (error: unknown) => fail(error, req, res));
   }
 
   /** Runs the route's handler (its promise is returned, not awaited: handle awaits it). */
@@ -91,6 +99,7 @@ export function createRestRouter(routes: readonly RestRoute[], deps: RestRouterD
     const found = methods.includes(method) ? find(method, pathname) : undefined;
     if (found && !(req.method === "HEAD" && found.route.takesJobs)) {
       const { route, params } = found;
+      res.route = route.path;
       // Queue routes name their queue first (`/q/:queue/...`).
       const queues = route.access.kind === "queue" ? params.slice(0, 1) : [];
       const facts = requestFacts(req);
@@ -124,9 +133,7 @@ export function createRestRouter(routes: readonly RestRoute[], deps: RestRouterD
   }
 
   return {
-    handle(req, res) {
-      void handle(req, res);
-    },
+    handle,
     patternOf(pathname) {
       for (const method of methods) {
         const found = tree.find(method, pathname);

@@ -12,8 +12,8 @@ export interface H1RefusalLimits {
 /**
  * Answers what Node refuses before (or while) a handler runs with the JSON error shape every other
  * error has: headers too large (431), headers or body not received in time (408), not HTTP (400).
- * `responding` maps a socket to the response of the request it is reading, if any: a request
- * whose headers arrived has one, so a timeout then means its body was too slow.
+ * `responding` maps a socket to the response of its latest request: a request whose headers
+ * arrived has one (unfinished), so a timeout then means its body was too slow.
  */
 export function answerClientErrors(
   h1: http.Server,
@@ -21,7 +21,9 @@ export function answerClientErrors(
   limits: H1RefusalLimits,
 ): void {
   h1.on("clientError", (error: NodeJS.ErrnoException, socket: net.Socket) => {
-    const response = responding.get(socket);
+    const latest = responding.get(socket);
+    // A finished response is the previous request's: the socket is between requests.
+    const response = latest?.writableFinished ? undefined : latest;
     // Once a response has begun, another one on the same socket would corrupt it.
     if (!socket.writable || response?.headersSent) return socket.destroy();
     const { status, reason, code, message } = refusal(error.code, response !== undefined, limits);

@@ -2,16 +2,16 @@ import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
 import tls from "node:tls";
-import { endAfterRequestBody } from "./drain-request.ts";
 import { answerClientErrors } from "./h1-client-errors.ts";
 import { closeWhenIdle, limitBodyTime } from "./h2-timeouts.ts";
 import { sniffPreface } from "./preface-sniffer.ts";
+import { PresqueHttp2Response, PresqueResponse } from "./presque-response.ts";
 import { createTlsAcceptor } from "./tls-acceptor.ts";
 import type { TlsCredentials } from "./tls-options.ts";
 
 type Handler = (
   req: http.IncomingMessage | http2.Http2ServerRequest,
-  res: http.ServerResponse | http2.Http2ServerResponse,
+  res: PresqueResponse | PresqueHttp2Response,
 ) => void;
 
 /** How long a connection may take at each step, and how many there may be. */
@@ -68,11 +68,13 @@ export function createOnePortServer(
       keepAliveTimeout: limits.idleTimeoutMs,
       // Node checks both timeouts on this beat (30 s by default, longer than the timeouts).
       connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(headersTimeoutMs / 10))),
+      // (typed as the base class: @types/node cannot name a subclass here without its generics)
+      ServerResponse: PresqueResponse as unknown as typeof http.ServerResponse,
     },
     (req, res) => {
+      // The socket's latest response; the client-error answers skip it once it has finished.
       responding.set(req.socket, res);
-      res.once("close", () => responding.delete(req.socket));
-      handler(req, res);
+      handler(req, res as PresqueResponse);
     },
   );
   answerClientErrors(h1, responding, {
@@ -80,11 +82,14 @@ export function createOnePortServer(
     requestTimeoutMs: limits.requestTimeoutMs,
     lingerMs: limits.idleTimeoutMs,
   });
-  const h2 = http2.createServer({}, (req, res) => {
-    limitBodyTime(req, res, limits.requestTimeoutMs);
-    endAfterRequestBody(req, res);
-    handler(req, res);
-  });
+  // PresqueHttp2Response holds an error's answer until the request body is in (see there).
+  const h2 = http2.createServer(
+    { Http2ServerResponse: PresqueHttp2Response as unknown as typeof http2.Http2ServerResponse },
+    (req, res) => {
+      limitBodyTime(req, res, limits.requestTimeoutMs);
+      handler(req, res as PresqueHttp2Response);
+    },
+  );
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (session) => {
