@@ -294,8 +294,9 @@ describe("2010 answers presque changed on purpose", () => {
 
   it("due delayed jobs go to the back (2010 LPUSHed them ahead of waiting jobs)", async () => {
     const dueMs = (Math.floor(Date.now() / 1000) + 1) * 1000;
-    await curl("-X", "POST", url(`/q/order?delayed=${dueMs / 1000}`), "-d", '"delayed"');
+    // waiting first: a delayed job falling due between the two POSTs would be ahead by right
     await curl("-X", "POST", url("/q/order"), "-d", '"waiting"');
+    await curl("-X", "POST", url(`/q/order?delayed=${dueMs / 1000}`), "-d", '"delayed"');
     await redisClockPast(dueMs);
     // the reaper moves it within reaper_interval_ms; wait for the move, not for a time
     let info = json(await curl(url("/j/order"))) as Info;

@@ -1,4 +1,7 @@
+import { performance } from "node:perf_hooks";
 import type { Store } from "../store/store.ts";
+import type { DueHint } from "../store/wake-hub.ts";
+import { createRedisClockOffset } from "./redis-clock-offset.ts";
 import { startTimedLoop } from "./timed-loop.ts";
 
 export interface Reaper {
@@ -11,9 +14,11 @@ const perQueueLimit = 1000;
 
 /**
  * One timer per process (not per job): each pass runs promoteDue for every queue in one pipelined
- * round trip, and learns when the next delayed job or lease falls due. The next pass runs then
- * (at most intervalMs later), so due jobs become ready within a few milliseconds even when no
- * consumer is fetching. Several processes may sweep one Redis; the script moves each job once.
+ * round trip, and learns when the next delayed job or lease of each falls due (Redis clock). The
+ * next pass runs at that moment on the local clock (at most intervalMs later), so due jobs become
+ * ready within a few milliseconds even when no consumer is fetching; a delayed job this process
+ * stores that falls due before the pass already set pulls the pass forward (WakeHub.expectDue).
+ * Several processes may sweep one Redis; the script moves each job once.
  */
 export function startReaper(options: {
   store: Store;
@@ -21,19 +26,51 @@ export function startReaper(options: {
   onError: (error: unknown) => void;
 }): Reaper {
   const { store, intervalMs } = options;
+  const clock = createRedisClockOffset();
+  /** The queues of the last pass's registry read. */
+  let known: string[] = [];
+  /** The local moment (performance.now()) each queue's next job or lease falls due. */
+  const dueAt = new Map<string, number>();
 
-  /** One pass: the jobs moved, and when the next pass is due. */
-  const pass = async () => {
-    const passes = await store.queues.promoteDue(await store.registry.list(), perQueueLimit);
+  /** promoteDue over `queues`; resolves with the jobs moved and when the next pass is due. */
+  const promote = async (queues: string[], listed: Promise<string[]>) => {
+    const [names, replies] = await Promise.all([listed, store.queues.promoteDue(queues, perQueueLimit)]);
+    const receivedAt = performance.now();
+    known = names;
+    const swept = new Set(queues);
     let moved = 0;
-    let nextInMs = intervalMs;
-    for (const { moved: count, nextDue, now } of passes) {
+    // a queue new to the registry gets its pass at once
+    let next = names.some((name) => !swept.has(name)) ? receivedAt : receivedAt + intervalMs;
+    replies.forEach(({ moved: count, nextDue, now }, i) => {
+      const queue = queues[i] as string;
       moved += count;
-      // more than a pass's worth moved: go again at once
-      if (count >= perQueueLimit) nextInMs = 0;
-      else if (nextDue >= 0) nextInMs = Math.min(nextInMs, Math.max(0, nextDue - now + 1));
+      clock.observe(now, receivedAt);
+      if (count >= perQueueLimit) next = receivedAt; // more than a pass's worth: go again at once
+      if (nextDue < 0) {
+        dueAt.delete(queue);
+        return;
+      }
+      let at = clock.localAt(nextDue);
+      // Due by the estimate but not by Redis: a clock step. Wait what Redis says, do not spin.
+      if (at <= receivedAt && nextDue > now) at = receivedAt + (nextDue - now);
+      dueAt.set(queue, at);
+      next = Math.min(next, at);
+    });
+    return { moved, nextInMs: next - performance.now() };
+  };
+
+  const pass = () => {
+    // Long polls of this process on a queue whose due time has come fetch now: fetchJobs promotes
+    // what is due itself, so the job goes out one round trip after it fell due, not after this
+    // pass, its PUBLISH and a fetch.
+    const start = performance.now();
+    for (const [queue, at] of dueAt) {
+      if (at > start) continue;
+      dueAt.delete(queue);
+      store.wake.passOn(queue);
     }
-    return { moved, nextInMs };
+    // The registry is read alongside, not first: one round trip per pass.
+    return promote(known, store.registry.list());
   };
 
   const loop = startTimedLoop({
@@ -42,5 +79,21 @@ export function startReaper(options: {
     afterErrorMs: intervalMs,
     onError: options.onError,
   });
-  return { sweep: async () => (await pass()).moved, stop: loop.stop };
+  const stopListening = store.wake.onExpectDue((_queue, due: DueHint) => {
+    const inMs =
+      (due.runAtMs !== undefined ? clock.localAt(due.runAtMs) : due.sentAt + due.delayMs) - performance.now();
+    // A run_at already past was stored ready; a delay counts from before the enqueue, so a past
+    // one may still be ahead in Redis.
+    if (due.runAtMs === undefined || inMs > 0) loop.runBy(inMs);
+  });
+  return {
+    sweep: async () => {
+      const queues = await store.registry.list();
+      return (await promote(queues, Promise.resolve(queues))).moved;
+    },
+    stop() {
+      stopListening();
+      loop.stop();
+    },
+  };
 }

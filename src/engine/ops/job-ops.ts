@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import { PresqueError } from "../../errors/presque-error.ts";
 import type {
   AckOutcome,
@@ -108,6 +109,7 @@ export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobO
       const scriptOptions = scriptOptionsOf(payloads, options);
       const [payload] = payloads;
       if (payloads.length > 1) singleEnqueues.flush(queue); // singles before it keep their ids first
+      const sentAt = performance.now();
       // The registry is best effort: the next enqueue adds the name again. Failing the request
       // here would make a client retry an enqueue that did happen.
       const [, reply] = await Promise.all([
@@ -116,6 +118,9 @@ export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobO
           ? singleEnqueues.submit(queue, { options: scriptOptions, payload })
           : store.jobs.enqueue(queue, scriptOptions, payloads),
       ]);
+      if (reply.code === "ok" && (scriptOptions.runAtMs !== undefined || scriptOptions.delayMs > 0)) {
+        wake.expectDue(queue, { runAtMs: scriptOptions.runAtMs, delayMs: scriptOptions.delayMs, sentAt });
+      }
       switch (reply.code) {
         case "ok":
         case "duplicate":
@@ -217,6 +222,7 @@ export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobO
       });
       if (reply.code !== "ok") throw leaseRefused(reply, queue, id);
       settlements.report({ queue, id });
+      if (reply.outcome === "retry") wake.expectDue(queue, { runAtMs: reply.dueAt, delayMs: 0, sentAt: 0 });
       return reply.outcome === "dead"
         ? { outcome: "dead", reason: reply.reason }
         : { outcome: "retry", dueAt: reply.dueAt };

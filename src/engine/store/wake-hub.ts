@@ -14,6 +14,17 @@ export interface Waiter {
   cancel(): void;
 }
 
+/**
+ * When a job just stored as delayed falls due: at `runAtMs` on the Redis clock when set, else
+ * `delayMs` after `sentAt` (performance.now() before its enqueue went to Redis, so never later
+ * than the due time the script gave it).
+ */
+export interface DueHint {
+  runAtMs?: number;
+  delayMs: number;
+  sentAt: number;
+}
+
 export interface WakeHub {
   /**
    * Registers interest in a queue. Register *before* trying to fetch, then wait: a wake that
@@ -22,6 +33,13 @@ export interface WakeHub {
   register(queue: string): Waiter;
   /** Wakes the next waiter of the queue (see Waiter.wait). */
   passOn(queue: string): void;
+  /**
+   * This process stored a delayed job of `queue`: tells the listeners (the reaper), whose next
+   * pass may be scheduled after that job's due time. Call it once the job is in Redis.
+   */
+  expectDue(queue: string, due: DueHint): void;
+  /** Listens to this process's expectDue calls; returns what stops listening. */
+  onExpectDue(listener: (queue: string, due: DueHint) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -42,6 +60,7 @@ interface Entry {
  */
 export async function createWakeHub(subscriber: Redis, channel: string): Promise<WakeHub> {
   const waiting = new Map<string, Set<Entry>>();
+  const dueListeners = new Set<(queue: string, due: DueHint) => void>();
 
   const wakeNext = (queue: string) => {
     for (const entry of waiting.get(queue) ?? []) {
@@ -101,7 +120,15 @@ export async function createWakeHub(subscriber: Redis, channel: string): Promise
       };
     },
     passOn: wakeNext,
+    expectDue(queue, due) {
+      for (const listener of dueListeners) listener(queue, due);
+    },
+    onExpectDue(listener) {
+      dueListeners.add(listener);
+      return () => dueListeners.delete(listener);
+    },
     async close() {
+      dueListeners.clear();
       for (const set of waiting.values()) for (const entry of set) entry.fire?.();
       waiting.clear();
       subscriber.disconnect();
