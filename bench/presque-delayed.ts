@@ -41,6 +41,9 @@ export async function presqueDelayedJobs(baseUrl: string, mode: DueMode = "run_a
   const received = new Promise<void>((resolve) => {
     allReceived = resolve;
   });
+  // Acks run beside the next long poll, as a worker's would: a consumer waiting on its own ack
+  // is not listening for the next due job.
+  const acks: Promise<unknown>[] = [];
   const consume = async () => {
     while (!stop.signal.aborted && receivedCount < plan.delayedJobs) {
       const { jobs } = await client.queue.fetch(
@@ -56,15 +59,18 @@ export async function presqueDelayedJobs(baseUrl: string, mode: DueMode = "run_a
       }
       if (receivedCount >= plan.delayedJobs) allReceived();
       if (jobs.length > 0) {
-        await client.consumer.ackBatch({
-          items: jobs.map((job) => ({ queue, id: job.id, leaseToken: job.leaseToken })),
-        });
+        const items = jobs.map((job) => ({ queue, id: job.id, leaseToken: job.leaseToken }));
+        const ack = client.consumer.ackBatch({ items });
+        ack.catch(() => {}); // reported by Promise.all(acks) at the end
+        acks.push(ack);
       }
     }
   };
-  const consumers = Promise.all([consume(), consume()]).catch((error: unknown) => {
-    if (!stop.signal.aborted) throw error; // a long poll cut short by the end of the scenario
-  });
+  const consumers = Promise.all([consume(), consume()])
+    .then(() => Promise.all(acks))
+    .catch((error: unknown) => {
+      if (!stop.signal.aborted) throw error; // a long poll cut short by the end of the scenario
+    });
   try {
     const delays = spreadDelays(plan.delayedJobs, plan.delayMinMs, plan.delayMaxMs);
     await runPool(delays.length, plan.singleConcurrency, async (n) => {

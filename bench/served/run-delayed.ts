@@ -50,6 +50,25 @@ try {
       `  its enqueue round trip`,
       records.map((job) => job.answeredAt - job.sentAt),
     );
+    // Jobs due while this round's enqueues were still going compete with them for the CPU.
+    const lastAnswer = new Map<number, number>();
+    let round = 0;
+    for (const [i, job] of records.entries()) {
+      round = Math.floor(i / plan.delayedJobs);
+      lastAnswer.set(round, Math.max(lastAnswer.get(round) ?? 0, job.answeredAt));
+    }
+    const during = records.filter(
+      (job, i) => job.dueAt <= (lastAnswer.get(Math.floor(i / plan.delayedJobs)) ?? 0),
+    );
+    const after = records.filter((job) => !during.includes(job));
+    line(
+      "  due during the enqueues",
+      during.map((job) => job.receivedAt - job.dueAt),
+    );
+    line(
+      "  due after them",
+      after.map((job) => job.receivedAt - job.dueAt),
+    );
     if (!trace) continue;
     const traced = trace.steps(records);
     for (const by of ["reaper", "fetch", "?"]) {
