@@ -6,13 +6,14 @@ import {
   type JobRef,
   type SubscribeResponse,
 } from "../../gen/presque/v1/consumer_service_pb.ts";
-import type { SubscriptionEvent } from "../engine/consumers/subscription-loop.ts";
+import type { Job } from "../../gen/presque/v1/job_pb.ts";
+import type { BatchedSubscriptionEvent, SubscriptionEvent } from "../engine/consumers/subscription-loop.ts";
 import type { RunningJob } from "../engine/consumers/worker-registry.ts";
 import type { Engine } from "../engine/engine.ts";
-import type { AckOutcome } from "../engine/model/job.ts";
+import type { AckOutcome, JobView } from "../engine/model/job.ts";
 import type { Consumers } from "../engine/open-engine.ts";
 import { grantKey } from "./auth-interceptor.ts";
-import { toJobMessage } from "./job-message.ts";
+import { toJobMessage, toJsonOnlyJobMessage } from "./job-message.ts";
 import { mapStream } from "./map-stream.ts";
 
 export interface ConsumerServiceDeps {
@@ -38,18 +39,26 @@ export function createConsumerService({
   const { subscriptions, workers } = consumers;
   return {
     subscribe(req, ctx) {
-      const events = subscriptions.subscribe({
+      const options = {
         queues: req.queues,
         prefetch: req.prefetch || 1,
-        leaseMs: req.leaseSeconds ? req.leaseSeconds * 1000 : "default",
+        leaseMs: req.leaseSeconds ? req.leaseSeconds * 1000 : ("default" as const),
         heartbeatMs: req.heartbeatSeconds ? req.heartbeatSeconds * 1000 : undefined,
         // ctx.signal aborts on client cancel, deadline and shutdown alike; the subscription then
         // throws its reason, so shutdown reaches the client as UNAVAILABLE, not a clean end.
         signal: ctx.signal,
         shutdownSignal,
-      });
+      };
+      const toJob = req.payloadJsonOnly ? toJsonOnlyJobMessage : toJobMessage;
+      const toResponse = (event: SubscriptionEvent | BatchedSubscriptionEvent) =>
+        toSubscribeResponse(event, toJob);
       // Errors go out as thrown: the error interceptor maps (and logs) them, mid-stream too.
-      return mapStream(events, toSubscribeResponse);
+      return req.maxJobsPerEvent > 1
+        ? mapStream(
+            subscriptions.subscribeInBatches({ ...options, maxJobsPerEvent: req.maxJobsPerEvent }),
+            toResponse,
+          )
+        : mapStream(subscriptions.subscribe(options), toResponse);
     },
 
     async ackBatch(req) {
@@ -111,7 +120,10 @@ export function createConsumerService({
 }
 
 /** A message literal: connect-es then uses it as is instead of create()-ing it from an init shape. */
-function toSubscribeResponse(event: SubscriptionEvent): SubscribeResponse {
+function toSubscribeResponse(
+  event: SubscriptionEvent | BatchedSubscriptionEvent,
+  toJob: (job: JobView) => Job,
+): SubscribeResponse {
   const $typeName = "presque.v1.SubscribeResponse";
   switch (event.type) {
     case "subscribed":
@@ -129,7 +141,15 @@ function toSubscribeResponse(event: SubscriptionEvent): SubscribeResponse {
         },
       };
     case "job":
-      return { $typeName, event: { case: "job", value: toJobMessage(event.job) } };
+      return { $typeName, event: { case: "job", value: toJob(event.job) } };
+    case "jobs":
+      return {
+        $typeName,
+        event: {
+          case: "jobs",
+          value: { $typeName: "presque.v1.SubscribeResponse.JobBatch", jobs: event.jobs.map(toJob) },
+        },
+      };
     case "heartbeat":
       return {
         $typeName,

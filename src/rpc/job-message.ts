@@ -73,16 +73,23 @@ function jsonToValue(json: JsonValue): Value {
 
 /**
  * The RPC view of a job: payload_json is the stored text byte for byte; payload, the same
- * decoded into a google.protobuf.Value (see job.proto). Built as a message literal, every field
- * set (the type makes a new field of Job a compile error here), as create() walks every field
- * of its init object for each job.
+ * decoded into a google.protobuf.Value (see job.proto).
  */
-export function toJobMessage(job: JobView): Job {
+export const toJobMessage = (job: JobView): Job => jobMessage(job, payloadValue(job.payload));
+
+/** The RPC view of a job for a request with payload_json_only: payload left unset, nothing decoded. */
+export const toJsonOnlyJobMessage = (job: JobView): Job => jobMessage(job, undefined);
+
+/**
+ * Built as a message literal, every field set (the type makes a new field of Job a compile error
+ * here), as create() walks every field of its init object for each job.
+ */
+function jobMessage(job: JobView, payload: Value | undefined): Job {
   return {
     $typeName: "presque.v1.Job",
     id: job.id,
     queue: job.queue,
-    payload: payloadValue(job.payload),
+    payload,
     payloadJson: job.payload,
     attempt: job.attempt,
     deliveries: job.deliveries,

@@ -1,6 +1,7 @@
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type {
+  EnqueueResponse,
   EnqueueOptions as ProtoEnqueueOptions,
   QueueService,
 } from "../../gen/presque/v1/queue_service_pb.ts";
@@ -13,6 +14,7 @@ import {
   optionalText,
   requestPayloadText,
   toJobMessage,
+  toJsonOnlyJobMessage,
 } from "./job-message.ts";
 
 export interface QueueServiceDeps {
@@ -23,8 +25,9 @@ export interface QueueServiceDeps {
 
 const secondsToMs = (seconds: number | undefined) => Math.round((seconds ?? 0) * 1000);
 
-function enqueueOptions(options: ProtoEnqueueOptions | undefined): EnqueueOptions {
+function enqueueOptions(options: ProtoEnqueueOptions | undefined, requeue = false): EnqueueOptions {
   return {
+    requeue,
     priority: options?.priority,
     delayMs: secondsToMs(options?.delaySeconds),
     runAtMs: optionalMs(options?.runAt),
@@ -44,11 +47,18 @@ export function createQueueService({
   return {
     async enqueue(req) {
       const payload = requestPayloadText(engine.validate, req.payload, req.payloadJson);
-      const result = await engine.jobs.enqueue(req.queue, [payload], {
-        ...enqueueOptions(req.options),
-        requeue: req.requeue,
-      });
-      return { id: result.ids[0], duplicate: result.duplicate };
+      const result = await engine.jobs.enqueue(
+        req.queue,
+        [payload],
+        enqueueOptions(req.options, req.requeue),
+      );
+      // A message literal: connect-es would otherwise create() one from a partial, by reflection.
+      const answer: EnqueueResponse = {
+        $typeName: "presque.v1.EnqueueResponse",
+        id: result.ids[0] as string,
+        duplicate: result.duplicate,
+      };
+      return answer;
     },
 
     async enqueueBatch(req) {
@@ -71,7 +81,8 @@ export function createQueueService({
         waitMs: secondsToMs(req.waitSeconds),
         signal: AbortSignal.any([ctx.signal, shutdownSignal]),
       });
-      return { jobs: result.jobs.map(toJobMessage), stopped: result.stopped };
+      const toJob = req.payloadJsonOnly ? toJsonOnlyJobMessage : toJobMessage;
+      return { jobs: result.jobs.map(toJob), stopped: result.stopped };
     },
 
     async ack(req) {

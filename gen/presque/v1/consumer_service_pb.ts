@@ -14,7 +14,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file presque/v1/consumer_service.proto.
  */
 export const file_presque_v1_consumer_service: GenFile = /*@__PURE__*/
-  fileDesc("CiFwcmVzcXVlL3YxL2NvbnN1bWVyX3NlcnZpY2UucHJvdG8SCnByZXNxdWUudjEiZgoQU3Vic2NyaWJlUmVxdWVzdBIOCgZxdWV1ZXMYASADKAkSEAoIcHJlZmV0Y2gYAiABKA0SFQoNbGVhc2Vfc2Vjb25kcxgDIAEoDRIZChFoZWFydGJlYXRfc2Vjb25kcxgEIAEoDSKyAgoRU3Vic2NyaWJlUmVzcG9uc2USPgoKc3Vic2NyaWJlZBgBIAEoCzIoLnByZXNxdWUudjEuU3Vic2NyaWJlUmVzcG9uc2UuU3Vic2NyaWJlZEgAEh4KA2pvYhgCIAEoCzIPLnByZXNxdWUudjEuSm9iSAASPAoJaGVhcnRiZWF0GAMgASgLMicucHJlc3F1ZS52MS5TdWJzY3JpYmVSZXNwb25zZS5IZWFydGJlYXRIABppCgpTdWJzY3JpYmVkEhcKD3N1YnNjcmlwdGlvbl9pZBgBIAEoCRIQCghwcmVmZXRjaBgCIAEoDRIVCg1sZWFzZV9zZWNvbmRzGAMgASgNEhkKEWhlYXJ0YmVhdF9zZWNvbmRzGAQgASgNGgsKCUhlYXJ0YmVhdEIHCgVldmVudCJ6Cg9BY2tCYXRjaFJlcXVlc3QSLwoFaXRlbXMYASADKAsyIC5wcmVzcXVlLnYxLkFja0JhdGNoUmVxdWVzdC5JdGVtGjYKBEl0ZW0SDQoFcXVldWUYASABKAkSCgoCaWQYAiABKAkSEwoLbGVhc2VfdG9rZW4YAyABKAkiOgoQQWNrQmF0Y2hSZXNwb25zZRImCgdyZXN1bHRzGAEgAygOMhUucHJlc3F1ZS52MS5BY2tSZXN1bHQigAEKFVJlZ2lzdGVyV29ya2VyUmVxdWVzdBIMCgRuYW1lGAEgASgJEg4KBnF1ZXVlcxgCIAMoCRIMCgRob3N0GAMgASgJEgsKA3BpZBgEIAEoDRITCgtjb25jdXJyZW5jeRgFIAEoDRIZChFoZWFydGJlYXRfc2Vjb25kcxgGIAEoASIrChZSZWdpc3RlcldvcmtlclJlc3BvbnNlEhEKCXdvcmtlcl9pZBgBIAEoCSJwChBIZWFydGJlYXRSZXF1ZXN0EhEKCXdvcmtlcl9pZBgBIAEoCRImCgp3b3JraW5nX29uGAIgAygLMhIucHJlc3F1ZS52MS5Kb2JSZWYSEQoJcHJvY2Vzc2VkGAMgASgEEg4KBmZhaWxlZBgEIAEoBCITChFIZWFydGJlYXRSZXNwb25zZSIsChdVbnJlZ2lzdGVyV29ya2VyUmVxdWVzdBIRCgl3b3JrZXJfaWQYASABKAkiGgoYVW5yZWdpc3RlcldvcmtlclJlc3BvbnNlIhQKEkxpc3RXb3JrZXJzUmVxdWVzdCI6ChNMaXN0V29ya2Vyc1Jlc3BvbnNlEiMKB3dvcmtlcnMYASADKAsyEi5wcmVzcXVlLnYxLldvcmtlciJTCgZKb2JSZWYSDQoFcXVldWUYASABKAkSCgoCaWQYAiABKAkSLgoKc3RhcnRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAirQIKBldvcmtlchIRCgl3b3JrZXJfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZxdWV1ZXMYAyADKAkSDAoEaG9zdBgEIAEoCRILCgNwaWQYBSABKA0SEwoLY29uY3VycmVuY3kYBiABKA0SMQoNcmVnaXN0ZXJlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNQoRbGFzdF9oZWFydGJlYXRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWFsaXZlGAkgASgIEiYKCndvcmtpbmdfb24YCiADKAsyEi5wcmVzcXVlLnYxLkpvYlJlZhIRCglwcm9jZXNzZWQYCyABKAQSDgoGZmFpbGVkGAwgASgEKnMKCUFja1Jlc3VsdBIaChZBQ0tfUkVTVUxUX1VOU1BFQ0lGSUVEEAASFAoQQUNLX1JFU1VMVF9BQ0tFRBABEhgKFEFDS19SRVNVTFRfTk9UX0ZPVU5EEAISGgoWQUNLX1JFU1VMVF9TVEFMRV9MRUFTRRADMvsDCg9Db25zdW1lclNlcnZpY2USSgoJU3Vic2NyaWJlEhwucHJlc3F1ZS52MS5TdWJzY3JpYmVSZXF1ZXN0Gh0ucHJlc3F1ZS52MS5TdWJzY3JpYmVSZXNwb25zZTABEkUKCEFja0JhdGNoEhsucHJlc3F1ZS52MS5BY2tCYXRjaFJlcXVlc3QaHC5wcmVzcXVlLnYxLkFja0JhdGNoUmVzcG9uc2USVwoOUmVnaXN0ZXJXb3JrZXISIS5wcmVzcXVlLnYxLlJlZ2lzdGVyV29ya2VyUmVxdWVzdBoiLnByZXNxdWUudjEuUmVnaXN0ZXJXb3JrZXJSZXNwb25zZRJICglIZWFydGJlYXQSHC5wcmVzcXVlLnYxLkhlYXJ0YmVhdFJlcXVlc3QaHS5wcmVzcXVlLnYxLkhlYXJ0YmVhdFJlc3BvbnNlEl0KEFVucmVnaXN0ZXJXb3JrZXISIy5wcmVzcXVlLnYxLlVucmVnaXN0ZXJXb3JrZXJSZXF1ZXN0GiQucHJlc3F1ZS52MS5VbnJlZ2lzdGVyV29ya2VyUmVzcG9uc2USUwoLTGlzdFdvcmtlcnMSHi5wcmVzcXVlLnYxLkxpc3RXb3JrZXJzUmVxdWVzdBofLnByZXNxdWUudjEuTGlzdFdvcmtlcnNSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_timestamp, file_presque_v1_job]);
+  fileDesc("CiFwcmVzcXVlL3YxL2NvbnN1bWVyX3NlcnZpY2UucHJvdG8SCnByZXNxdWUudjEinQEKEFN1YnNjcmliZVJlcXVlc3QSDgoGcXVldWVzGAEgAygJEhAKCHByZWZldGNoGAIgASgNEhUKDWxlYXNlX3NlY29uZHMYAyABKA0SGQoRaGVhcnRiZWF0X3NlY29uZHMYBCABKA0SGQoRcGF5bG9hZF9qc29uX29ubHkYBSABKAgSGgoSbWF4X2pvYnNfcGVyX2V2ZW50GAYgASgNIpUDChFTdWJzY3JpYmVSZXNwb25zZRI+CgpzdWJzY3JpYmVkGAEgASgLMigucHJlc3F1ZS52MS5TdWJzY3JpYmVSZXNwb25zZS5TdWJzY3JpYmVkSAASHgoDam9iGAIgASgLMg8ucHJlc3F1ZS52MS5Kb2JIABI8CgloZWFydGJlYXQYAyABKAsyJy5wcmVzcXVlLnYxLlN1YnNjcmliZVJlc3BvbnNlLkhlYXJ0YmVhdEgAEjYKBGpvYnMYBCABKAsyJi5wcmVzcXVlLnYxLlN1YnNjcmliZVJlc3BvbnNlLkpvYkJhdGNoSAAaaQoKU3Vic2NyaWJlZBIXCg9zdWJzY3JpcHRpb25faWQYASABKAkSEAoIcHJlZmV0Y2gYAiABKA0SFQoNbGVhc2Vfc2Vjb25kcxgDIAEoDRIZChFoZWFydGJlYXRfc2Vjb25kcxgEIAEoDRoLCglIZWFydGJlYXQaKQoISm9iQmF0Y2gSHQoEam9icxgBIAMoCzIPLnByZXNxdWUudjEuSm9iQgcKBWV2ZW50InoKD0Fja0JhdGNoUmVxdWVzdBIvCgVpdGVtcxgBIAMoCzIgLnByZXNxdWUudjEuQWNrQmF0Y2hSZXF1ZXN0Lkl0ZW0aNgoESXRlbRINCgVxdWV1ZRgBIAEoCRIKCgJpZBgCIAEoCRITCgtsZWFzZV90b2tlbhgDIAEoCSI6ChBBY2tCYXRjaFJlc3BvbnNlEiYKB3Jlc3VsdHMYASADKA4yFS5wcmVzcXVlLnYxLkFja1Jlc3VsdCKAAQoVUmVnaXN0ZXJXb3JrZXJSZXF1ZXN0EgwKBG5hbWUYASABKAkSDgoGcXVldWVzGAIgAygJEgwKBGhvc3QYAyABKAkSCwoDcGlkGAQgASgNEhMKC2NvbmN1cnJlbmN5GAUgASgNEhkKEWhlYXJ0YmVhdF9zZWNvbmRzGAYgASgBIisKFlJlZ2lzdGVyV29ya2VyUmVzcG9uc2USEQoJd29ya2VyX2lkGAEgASgJInAKEEhlYXJ0YmVhdFJlcXVlc3QSEQoJd29ya2VyX2lkGAEgASgJEiYKCndvcmtpbmdfb24YAiADKAsyEi5wcmVzcXVlLnYxLkpvYlJlZhIRCglwcm9jZXNzZWQYAyABKAQSDgoGZmFpbGVkGAQgASgEIhMKEUhlYXJ0YmVhdFJlc3BvbnNlIiwKF1VucmVnaXN0ZXJXb3JrZXJSZXF1ZXN0EhEKCXdvcmtlcl9pZBgBIAEoCSIaChhVbnJlZ2lzdGVyV29ya2VyUmVzcG9uc2UiFAoSTGlzdFdvcmtlcnNSZXF1ZXN0IjoKE0xpc3RXb3JrZXJzUmVzcG9uc2USIwoHd29ya2VycxgBIAMoCzISLnByZXNxdWUudjEuV29ya2VyIlMKBkpvYlJlZhINCgVxdWV1ZRgBIAEoCRIKCgJpZBgCIAEoCRIuCgpzdGFydGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKtAgoGV29ya2VyEhEKCXdvcmtlcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBnF1ZXVlcxgDIAMoCRIMCgRob3N0GAQgASgJEgsKA3BpZBgFIAEoDRITCgtjb25jdXJyZW5jeRgGIAEoDRIxCg1yZWdpc3RlcmVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI1ChFsYXN0X2hlYXJ0YmVhdF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWxpdmUYCSABKAgSJgoKd29ya2luZ19vbhgKIAMoCzISLnByZXNxdWUudjEuSm9iUmVmEhEKCXByb2Nlc3NlZBgLIAEoBBIOCgZmYWlsZWQYDCABKAQqcwoJQWNrUmVzdWx0EhoKFkFDS19SRVNVTFRfVU5TUEVDSUZJRUQQABIUChBBQ0tfUkVTVUxUX0FDS0VEEAESGAoUQUNLX1JFU1VMVF9OT1RfRk9VTkQQAhIaChZBQ0tfUkVTVUxUX1NUQUxFX0xFQVNFEAMy+wMKD0NvbnN1bWVyU2VydmljZRJKCglTdWJzY3JpYmUSHC5wcmVzcXVlLnYxLlN1YnNjcmliZVJlcXVlc3QaHS5wcmVzcXVlLnYxLlN1YnNjcmliZVJlc3BvbnNlMAESRQoIQWNrQmF0Y2gSGy5wcmVzcXVlLnYxLkFja0JhdGNoUmVxdWVzdBocLnByZXNxdWUudjEuQWNrQmF0Y2hSZXNwb25zZRJXCg5SZWdpc3RlcldvcmtlchIhLnByZXNxdWUudjEuUmVnaXN0ZXJXb3JrZXJSZXF1ZXN0GiIucHJlc3F1ZS52MS5SZWdpc3RlcldvcmtlclJlc3BvbnNlEkgKCUhlYXJ0YmVhdBIcLnByZXNxdWUudjEuSGVhcnRiZWF0UmVxdWVzdBodLnByZXNxdWUudjEuSGVhcnRiZWF0UmVzcG9uc2USXQoQVW5yZWdpc3RlcldvcmtlchIjLnByZXNxdWUudjEuVW5yZWdpc3RlcldvcmtlclJlcXVlc3QaJC5wcmVzcXVlLnYxLlVucmVnaXN0ZXJXb3JrZXJSZXNwb25zZRJTCgtMaXN0V29ya2VycxIeLnByZXNxdWUudjEuTGlzdFdvcmtlcnNSZXF1ZXN0Gh8ucHJlc3F1ZS52MS5MaXN0V29ya2Vyc1Jlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_google_protobuf_timestamp, file_presque_v1_job]);
 
 /**
  * @generated from message presque.v1.SubscribeRequest
@@ -49,6 +49,23 @@ export type SubscribeRequest = Message<"presque.v1.SubscribeRequest"> & {
    * @generated from field: uint32 heartbeat_seconds = 4;
    */
   heartbeatSeconds: number;
+
+  /**
+   * Jobs carry payload_json only, the stored text: payload (the google.protobuf.Value) is left
+   * unset, which makes every job cheaper to encode and to decode. Default false: both are set.
+   *
+   * @generated from field: bool payload_json_only = 5;
+   */
+  payloadJsonOnly: boolean;
+
+  /**
+   * Most jobs in one event (default 1, at most the server's batch limit). Above 1, every job
+   * comes in a `jobs` event (JobBatch) and never as a `job` event: the jobs that one refill of
+   * credit fetches travel together, up to this many per event. At 0 or 1, one `job` event per job.
+   *
+   * @generated from field: uint32 max_jobs_per_event = 6;
+   */
+  maxJobsPerEvent: number;
 };
 
 /**
@@ -85,6 +102,15 @@ export type SubscribeResponse = Message<"presque.v1.SubscribeResponse"> & {
      */
     value: SubscribeResponse_Heartbeat;
     case: "heartbeat";
+  } | {
+    /**
+     * Jobs leased to this subscription, when max_jobs_per_event is above 1; ack or nack each
+     * with its own lease_token.
+     *
+     * @generated from field: presque.v1.SubscribeResponse.JobBatch jobs = 4;
+     */
+    value: SubscribeResponse_JobBatch;
+    case: "jobs";
   } | { case: undefined; value?: undefined };
 };
 
@@ -151,6 +177,27 @@ export type SubscribeResponse_Heartbeat = Message<"presque.v1.SubscribeResponse.
  */
 export const SubscribeResponse_HeartbeatSchema: GenMessage<SubscribeResponse_Heartbeat> = /*@__PURE__*/
   messageDesc(file_presque_v1_consumer_service, 1, 1);
+
+/**
+ * Several jobs leased to this subscription (see max_jobs_per_event).
+ *
+ * @generated from message presque.v1.SubscribeResponse.JobBatch
+ */
+export type SubscribeResponse_JobBatch = Message<"presque.v1.SubscribeResponse.JobBatch"> & {
+  /**
+   * At least one; in the order they were fetched (queue order, then each queue's own order).
+   *
+   * @generated from field: repeated presque.v1.Job jobs = 1;
+   */
+  jobs: Job[];
+};
+
+/**
+ * Describes the message presque.v1.SubscribeResponse.JobBatch.
+ * Use `create(SubscribeResponse_JobBatchSchema)` to create a new message.
+ */
+export const SubscribeResponse_JobBatchSchema: GenMessage<SubscribeResponse_JobBatch> = /*@__PURE__*/
+  messageDesc(file_presque_v1_consumer_service, 1, 2);
 
 /**
  * @generated from message presque.v1.AckBatchRequest

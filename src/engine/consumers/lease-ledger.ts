@@ -3,13 +3,16 @@ import type { LeaseRef } from "../model/job.ts";
 /**
  * The leases one subscription holds, which is its used credit: prefetch minus size is how many
  * more jobs it may be sent. Settling a lease (ack, nack, or finding it gone) returns credit and
- * wakes a subscription waiting for it.
+ * wakes a subscription waiting for it. Leases are filed under leaseKey(queue, id), made once per
+ * job by the caller and shared with the hub's map of holders.
  */
 export interface LeaseLedger {
   readonly size: number;
-  hold(lease: LeaseRef): void;
-  /** Forgets the lease of this job; true when it was held here. */
-  settle(queue: string, id: string): boolean;
+  hold(key: string, lease: LeaseRef): void;
+  /** Forgets the lease filed under this key; true when it was held here. */
+  settle(key: string): boolean;
+  /** The held leases by key. */
+  entries(): IterableIterator<[string, LeaseRef]>;
   list(): LeaseRef[];
   /** Resolves when credit comes back, after timeoutMs, or when the signal aborts. */
   waitForCredit(timeoutMs: number, signal: AbortSignal): Promise<void>;
@@ -25,16 +28,18 @@ export function createLeaseLedger(): LeaseLedger {
     get size() {
       return held.size;
     },
-    hold(lease) {
-      held.set(leaseKey(lease.queue, lease.id), lease);
+    hold(key, lease) {
+      held.set(key, lease);
     },
-    settle(queue, id) {
-      const settled = held.delete(leaseKey(queue, id));
+    settle(key) {
+      const settled = held.delete(key);
       if (settled) onCredit?.();
       return settled;
     },
+    entries: () => held.entries(),
     list: () => [...held.values()],
     waitForCredit(timeoutMs, signal) {
+      // One wait per refill of credit (a batch of acks), not one per job.
       return new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);

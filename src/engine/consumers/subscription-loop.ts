@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { invalidArgument } from "../../errors/presque-error.ts";
 import type { Engine } from "../engine.ts";
 import type { JobView } from "../model/job.ts";
+import type { Validator } from "../model/validate.ts";
 import type { Waiter, WakeHub } from "../store/wake-hub.ts";
-import { createLeaseLedger, type LeaseLedger } from "./lease-ledger.ts";
+import { createLeaseLedger, type LeaseLedger, leaseKey } from "./lease-ledger.ts";
 import type { SubscriberLeases } from "./subscriber-leases.ts";
 
 export interface SubscribeOptions {
@@ -24,25 +25,53 @@ export interface SubscribeOptions {
   shutdownSignal: AbortSignal;
 }
 
-export type SubscriptionEvent =
-  | {
-      type: "subscribed";
-      subscriptionId: string;
-      prefetch: number;
-      leaseMs: number | "default";
-      heartbeatMs: number;
-    }
-  | { type: "job"; job: JobView }
-  | { type: "heartbeat" };
+export interface SubscribedEvent {
+  type: "subscribed";
+  subscriptionId: string;
+  prefetch: number;
+  leaseMs: number | "default";
+  heartbeatMs: number;
+}
+export interface HeartbeatEvent {
+  type: "heartbeat";
+}
+export interface JobEvent {
+  type: "job";
+  job: JobView;
+}
+/** Jobs of one refill of credit, in fetch order (Subscriptions.subscribeInBatches). */
+export interface JobsEvent {
+  type: "jobs";
+  jobs: JobView[];
+}
+
+/** One job per event. */
+export type SubscriptionEvent = SubscribedEvent | JobEvent | HeartbeatEvent;
+/** Several jobs per event. */
+export type BatchedSubscriptionEvent = SubscribedEvent | JobsEvent | HeartbeatEvent;
+
+/** How fetched jobs become events. */
+export interface JobEvents<Event> {
+  /** Most jobs one fetch takes; the rest of the free credit is fetched, and sent, next. */
+  perFetch: number;
+  /** The events of one fetch's jobs, in order. */
+  of(jobs: JobView[]): Iterable<Event>;
+}
+
+/**
+ * Made once the options are checked, with the engine's checks, so an option of the event shape
+ * is refused on the first step, as the others are.
+ */
+export type JobEventsOf<Event> = (validate: Validator) => JobEvents<Event>;
 
 export interface SubscriptionDeps {
   engine: Engine;
   wakeHub: WakeHub;
   leases: SubscriberLeases;
-  /** Told which subscription holds which job, so an ack in this process returns its credit. */
+  /** Told which subscription holds which job (by leaseKey), so an ack in this process returns its credit. */
   holders: {
-    hold(ledger: LeaseLedger, queue: string, id: string): void;
-    forget(ledger: LeaseLedger, queue: string, id: string): void;
+    hold(ledger: LeaseLedger, key: string): void;
+    forget(ledger: LeaseLedger, key: string): void;
   };
   onError: (error: unknown) => void;
 }
@@ -53,13 +82,15 @@ const defaultHeartbeatMs = 15_000;
  * One subscriber's stream of events. No polling: before trying the queues it registers a wake
  * waiter on each of them, so a job enqueued between a failed fetch and the wait still wakes it.
  */
-export async function* runSubscription(
+export async function* runSubscription<Event>(
   deps: SubscriptionDeps,
   options: SubscribeOptions,
-): AsyncGenerator<SubscriptionEvent> {
+  jobEventsOf: JobEventsOf<Event>,
+): AsyncGenerator<SubscribedEvent | HeartbeatEvent | Event> {
   const { engine, wakeHub, leases } = deps;
   const { queues, signal, leaseMs } = checkOptions(engine, options);
   const prefetch = engine.validate.batchSize(options.prefetch ?? 1, "prefetch");
+  const jobEvents = jobEventsOf(engine.validate);
   const heartbeatMs = options.heartbeatMs ?? defaultHeartbeatMs;
   const ledger = createLeaseLedger();
 
@@ -76,12 +107,12 @@ export async function* runSubscription(
 
   /** Credit also comes back for leases settled where we cannot see it (another process) or expired. */
   const dropLostLeases = async () => {
-    const held = ledger.list();
-    const still = await leases.stillHeld(held);
-    held.forEach((lease, i) => {
+    const held = [...ledger.entries()];
+    const still = await leases.stillHeld(held.map(([, lease]) => lease));
+    held.forEach(([key], i) => {
       if (still[i]) return;
-      ledger.settle(lease.queue, lease.id);
-      deps.holders.forget(ledger, lease.queue, lease.id);
+      ledger.settle(key);
+      deps.holders.forget(ledger, key);
     });
   };
 
@@ -113,7 +144,7 @@ export async function* runSubscription(
       const waiters = queues.map((queue) => wakeHub.register(queue));
       let jobs: JobView[];
       try {
-        jobs = await fetchInOrder(free);
+        jobs = await fetchInOrder(Math.min(free, jobEvents.perFetch));
       } catch (error) {
         for (const waiter of waiters) waiter.cancel();
         throw error;
@@ -126,16 +157,17 @@ export async function* runSubscription(
       }
       for (const waiter of waiters) waiter.cancel();
       for (const job of jobs) {
-        ledger.hold({ queue: job.queue, id: job.id, leaseToken: job.leaseToken ?? "" });
-        deps.holders.hold(ledger, job.queue, job.id);
+        const key = leaseKey(job.queue, job.id);
+        ledger.hold(key, { queue: job.queue, id: job.id, leaseToken: job.leaseToken ?? "" });
+        deps.holders.hold(ledger, key);
       }
-      for (const job of jobs) yield { type: "job", job };
+      for (const event of jobEvents.of(jobs)) yield event;
       lastEventAt = Date.now();
     }
     signal.throwIfAborted();
   } finally {
     passOnWakes();
-    for (const lease of ledger.list()) deps.holders.forget(ledger, lease.queue, lease.id);
+    for (const [key] of ledger.entries()) deps.holders.forget(ledger, key);
     if (!options.shutdownSignal.aborted && ledger.size > 0) {
       await leases.release(ledger.list()).catch(deps.onError);
     }
@@ -155,7 +187,6 @@ function checkOptions(engine: Engine, options: SubscribeOptions) {
   return { ...options, leaseMs };
 }
 
-/** Waits until any of the queues is woken; the other waiters are cancelled. */
 /** Waits for a wake of any of the queues; resolves with those this subscription now owns. */
 async function waitForAny(
   queues: string[],

@@ -90,8 +90,15 @@ type SubscribeRequest struct {
 	LeaseSeconds uint32 `protobuf:"varint,3,opt,name=lease_seconds,json=leaseSeconds,proto3" json:"lease_seconds,omitempty"`
 	// A heartbeat is sent after this long without another event (default 15, 1..60).
 	HeartbeatSeconds uint32 `protobuf:"varint,4,opt,name=heartbeat_seconds,json=heartbeatSeconds,proto3" json:"heartbeat_seconds,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// Jobs carry payload_json only, the stored text: payload (the google.protobuf.Value) is left
+	// unset, which makes every job cheaper to encode and to decode. Default false: both are set.
+	PayloadJsonOnly bool `protobuf:"varint,5,opt,name=payload_json_only,json=payloadJsonOnly,proto3" json:"payload_json_only,omitempty"`
+	// Most jobs in one event (default 1, at most the server's batch limit). Above 1, every job
+	// comes in a `jobs` event (JobBatch) and never as a `job` event: the jobs that one refill of
+	// credit fetches travel together, up to this many per event. At 0 or 1, one `job` event per job.
+	MaxJobsPerEvent uint32 `protobuf:"varint,6,opt,name=max_jobs_per_event,json=maxJobsPerEvent,proto3" json:"max_jobs_per_event,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *SubscribeRequest) Reset() {
@@ -152,6 +159,20 @@ func (x *SubscribeRequest) GetHeartbeatSeconds() uint32 {
 	return 0
 }
 
+func (x *SubscribeRequest) GetPayloadJsonOnly() bool {
+	if x != nil {
+		return x.PayloadJsonOnly
+	}
+	return false
+}
+
+func (x *SubscribeRequest) GetMaxJobsPerEvent() uint32 {
+	if x != nil {
+		return x.MaxJobsPerEvent
+	}
+	return 0
+}
+
 type SubscribeResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Types that are valid to be assigned to Event:
@@ -159,6 +180,7 @@ type SubscribeResponse struct {
 	//	*SubscribeResponse_Subscribed_
 	//	*SubscribeResponse_Job
 	//	*SubscribeResponse_Heartbeat_
+	//	*SubscribeResponse_Jobs
 	Event         isSubscribeResponse_Event `protobuf_oneof:"event"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -228,6 +250,15 @@ func (x *SubscribeResponse) GetHeartbeat() *SubscribeResponse_Heartbeat {
 	return nil
 }
 
+func (x *SubscribeResponse) GetJobs() *SubscribeResponse_JobBatch {
+	if x != nil {
+		if x, ok := x.Event.(*SubscribeResponse_Jobs); ok {
+			return x.Jobs
+		}
+	}
+	return nil
+}
+
 type isSubscribeResponse_Event interface {
 	isSubscribeResponse_Event()
 }
@@ -245,11 +276,19 @@ type SubscribeResponse_Heartbeat_ struct {
 	Heartbeat *SubscribeResponse_Heartbeat `protobuf:"bytes,3,opt,name=heartbeat,proto3,oneof"`
 }
 
+type SubscribeResponse_Jobs struct {
+	// Jobs leased to this subscription, when max_jobs_per_event is above 1; ack or nack each
+	// with its own lease_token.
+	Jobs *SubscribeResponse_JobBatch `protobuf:"bytes,4,opt,name=jobs,proto3,oneof"`
+}
+
 func (*SubscribeResponse_Subscribed_) isSubscribeResponse_Event() {}
 
 func (*SubscribeResponse_Job) isSubscribeResponse_Event() {}
 
 func (*SubscribeResponse_Heartbeat_) isSubscribeResponse_Event() {}
+
+func (*SubscribeResponse_Jobs) isSubscribeResponse_Event() {}
 
 type AckBatchRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1066,6 +1105,52 @@ func (*SubscribeResponse_Heartbeat) Descriptor() ([]byte, []int) {
 	return file_presque_v1_consumer_service_proto_rawDescGZIP(), []int{1, 1}
 }
 
+// Several jobs leased to this subscription (see max_jobs_per_event).
+type SubscribeResponse_JobBatch struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// At least one; in the order they were fetched (queue order, then each queue's own order).
+	Jobs          []*Job `protobuf:"bytes,1,rep,name=jobs,proto3" json:"jobs,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubscribeResponse_JobBatch) Reset() {
+	*x = SubscribeResponse_JobBatch{}
+	mi := &file_presque_v1_consumer_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubscribeResponse_JobBatch) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubscribeResponse_JobBatch) ProtoMessage() {}
+
+func (x *SubscribeResponse_JobBatch) ProtoReflect() protoreflect.Message {
+	mi := &file_presque_v1_consumer_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubscribeResponse_JobBatch.ProtoReflect.Descriptor instead.
+func (*SubscribeResponse_JobBatch) Descriptor() ([]byte, []int) {
+	return file_presque_v1_consumer_service_proto_rawDescGZIP(), []int{1, 2}
+}
+
+func (x *SubscribeResponse_JobBatch) GetJobs() []*Job {
+	if x != nil {
+		return x.Jobs
+	}
+	return nil
+}
+
 // One leased job.
 type AckBatchRequest_Item struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1081,7 +1166,7 @@ type AckBatchRequest_Item struct {
 
 func (x *AckBatchRequest_Item) Reset() {
 	*x = AckBatchRequest_Item{}
-	mi := &file_presque_v1_consumer_service_proto_msgTypes[16]
+	mi := &file_presque_v1_consumer_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1093,7 +1178,7 @@ func (x *AckBatchRequest_Item) String() string {
 func (*AckBatchRequest_Item) ProtoMessage() {}
 
 func (x *AckBatchRequest_Item) ProtoReflect() protoreflect.Message {
-	mi := &file_presque_v1_consumer_service_proto_msgTypes[16]
+	mi := &file_presque_v1_consumer_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1135,25 +1220,30 @@ var File_presque_v1_consumer_service_proto protoreflect.FileDescriptor
 const file_presque_v1_consumer_service_proto_rawDesc = "" +
 	"\n" +
 	"!presque/v1/consumer_service.proto\x12\n" +
-	"presque.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14presque/v1/job.proto\"\x98\x01\n" +
+	"presque.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14presque/v1/job.proto\"\xf1\x01\n" +
 	"\x10SubscribeRequest\x12\x16\n" +
 	"\x06queues\x18\x01 \x03(\tR\x06queues\x12\x1a\n" +
 	"\bprefetch\x18\x02 \x01(\rR\bprefetch\x12#\n" +
 	"\rlease_seconds\x18\x03 \x01(\rR\fleaseSeconds\x12+\n" +
-	"\x11heartbeat_seconds\x18\x04 \x01(\rR\x10heartbeatSeconds\"\x89\x03\n" +
+	"\x11heartbeat_seconds\x18\x04 \x01(\rR\x10heartbeatSeconds\x12*\n" +
+	"\x11payload_json_only\x18\x05 \x01(\bR\x0fpayloadJsonOnly\x12+\n" +
+	"\x12max_jobs_per_event\x18\x06 \x01(\rR\x0fmaxJobsPerEvent\"\xf8\x03\n" +
 	"\x11SubscribeResponse\x12J\n" +
 	"\n" +
 	"subscribed\x18\x01 \x01(\v2(.presque.v1.SubscribeResponse.SubscribedH\x00R\n" +
 	"subscribed\x12#\n" +
 	"\x03job\x18\x02 \x01(\v2\x0f.presque.v1.JobH\x00R\x03job\x12G\n" +
-	"\theartbeat\x18\x03 \x01(\v2'.presque.v1.SubscribeResponse.HeartbeatH\x00R\theartbeat\x1a\xa3\x01\n" +
+	"\theartbeat\x18\x03 \x01(\v2'.presque.v1.SubscribeResponse.HeartbeatH\x00R\theartbeat\x12<\n" +
+	"\x04jobs\x18\x04 \x01(\v2&.presque.v1.SubscribeResponse.JobBatchH\x00R\x04jobs\x1a\xa3\x01\n" +
 	"\n" +
 	"Subscribed\x12'\n" +
 	"\x0fsubscription_id\x18\x01 \x01(\tR\x0esubscriptionId\x12\x1a\n" +
 	"\bprefetch\x18\x02 \x01(\rR\bprefetch\x12#\n" +
 	"\rlease_seconds\x18\x03 \x01(\rR\fleaseSeconds\x12+\n" +
 	"\x11heartbeat_seconds\x18\x04 \x01(\rR\x10heartbeatSeconds\x1a\v\n" +
-	"\tHeartbeatB\a\n" +
+	"\tHeartbeat\x1a/\n" +
+	"\bJobBatch\x12#\n" +
+	"\x04jobs\x18\x01 \x03(\v2\x0f.presque.v1.JobR\x04jobsB\a\n" +
 	"\x05event\"\x98\x01\n" +
 	"\x0fAckBatchRequest\x126\n" +
 	"\x05items\x18\x01 \x03(\v2 .presque.v1.AckBatchRequest.ItemR\x05items\x1aM\n" +
@@ -1235,7 +1325,7 @@ func file_presque_v1_consumer_service_proto_rawDescGZIP() []byte {
 }
 
 var file_presque_v1_consumer_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_presque_v1_consumer_service_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_presque_v1_consumer_service_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_presque_v1_consumer_service_proto_goTypes = []any{
 	(AckResult)(0),                       // 0: presque.v1.AckResult
 	(*SubscribeRequest)(nil),             // 1: presque.v1.SubscribeRequest
@@ -1254,39 +1344,42 @@ var file_presque_v1_consumer_service_proto_goTypes = []any{
 	(*Worker)(nil),                       // 14: presque.v1.Worker
 	(*SubscribeResponse_Subscribed)(nil), // 15: presque.v1.SubscribeResponse.Subscribed
 	(*SubscribeResponse_Heartbeat)(nil),  // 16: presque.v1.SubscribeResponse.Heartbeat
-	(*AckBatchRequest_Item)(nil),         // 17: presque.v1.AckBatchRequest.Item
-	(*Job)(nil),                          // 18: presque.v1.Job
-	(*timestamppb.Timestamp)(nil),        // 19: google.protobuf.Timestamp
+	(*SubscribeResponse_JobBatch)(nil),   // 17: presque.v1.SubscribeResponse.JobBatch
+	(*AckBatchRequest_Item)(nil),         // 18: presque.v1.AckBatchRequest.Item
+	(*Job)(nil),                          // 19: presque.v1.Job
+	(*timestamppb.Timestamp)(nil),        // 20: google.protobuf.Timestamp
 }
 var file_presque_v1_consumer_service_proto_depIdxs = []int32{
 	15, // 0: presque.v1.SubscribeResponse.subscribed:type_name -> presque.v1.SubscribeResponse.Subscribed
-	18, // 1: presque.v1.SubscribeResponse.job:type_name -> presque.v1.Job
+	19, // 1: presque.v1.SubscribeResponse.job:type_name -> presque.v1.Job
 	16, // 2: presque.v1.SubscribeResponse.heartbeat:type_name -> presque.v1.SubscribeResponse.Heartbeat
-	17, // 3: presque.v1.AckBatchRequest.items:type_name -> presque.v1.AckBatchRequest.Item
-	0,  // 4: presque.v1.AckBatchResponse.results:type_name -> presque.v1.AckResult
-	13, // 5: presque.v1.HeartbeatRequest.working_on:type_name -> presque.v1.JobRef
-	14, // 6: presque.v1.ListWorkersResponse.workers:type_name -> presque.v1.Worker
-	19, // 7: presque.v1.JobRef.started_at:type_name -> google.protobuf.Timestamp
-	19, // 8: presque.v1.Worker.registered_at:type_name -> google.protobuf.Timestamp
-	19, // 9: presque.v1.Worker.last_heartbeat_at:type_name -> google.protobuf.Timestamp
-	13, // 10: presque.v1.Worker.working_on:type_name -> presque.v1.JobRef
-	1,  // 11: presque.v1.ConsumerService.Subscribe:input_type -> presque.v1.SubscribeRequest
-	3,  // 12: presque.v1.ConsumerService.AckBatch:input_type -> presque.v1.AckBatchRequest
-	5,  // 13: presque.v1.ConsumerService.RegisterWorker:input_type -> presque.v1.RegisterWorkerRequest
-	7,  // 14: presque.v1.ConsumerService.Heartbeat:input_type -> presque.v1.HeartbeatRequest
-	9,  // 15: presque.v1.ConsumerService.UnregisterWorker:input_type -> presque.v1.UnregisterWorkerRequest
-	11, // 16: presque.v1.ConsumerService.ListWorkers:input_type -> presque.v1.ListWorkersRequest
-	2,  // 17: presque.v1.ConsumerService.Subscribe:output_type -> presque.v1.SubscribeResponse
-	4,  // 18: presque.v1.ConsumerService.AckBatch:output_type -> presque.v1.AckBatchResponse
-	6,  // 19: presque.v1.ConsumerService.RegisterWorker:output_type -> presque.v1.RegisterWorkerResponse
-	8,  // 20: presque.v1.ConsumerService.Heartbeat:output_type -> presque.v1.HeartbeatResponse
-	10, // 21: presque.v1.ConsumerService.UnregisterWorker:output_type -> presque.v1.UnregisterWorkerResponse
-	12, // 22: presque.v1.ConsumerService.ListWorkers:output_type -> presque.v1.ListWorkersResponse
-	17, // [17:23] is the sub-list for method output_type
-	11, // [11:17] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	17, // 3: presque.v1.SubscribeResponse.jobs:type_name -> presque.v1.SubscribeResponse.JobBatch
+	18, // 4: presque.v1.AckBatchRequest.items:type_name -> presque.v1.AckBatchRequest.Item
+	0,  // 5: presque.v1.AckBatchResponse.results:type_name -> presque.v1.AckResult
+	13, // 6: presque.v1.HeartbeatRequest.working_on:type_name -> presque.v1.JobRef
+	14, // 7: presque.v1.ListWorkersResponse.workers:type_name -> presque.v1.Worker
+	20, // 8: presque.v1.JobRef.started_at:type_name -> google.protobuf.Timestamp
+	20, // 9: presque.v1.Worker.registered_at:type_name -> google.protobuf.Timestamp
+	20, // 10: presque.v1.Worker.last_heartbeat_at:type_name -> google.protobuf.Timestamp
+	13, // 11: presque.v1.Worker.working_on:type_name -> presque.v1.JobRef
+	19, // 12: presque.v1.SubscribeResponse.JobBatch.jobs:type_name -> presque.v1.Job
+	1,  // 13: presque.v1.ConsumerService.Subscribe:input_type -> presque.v1.SubscribeRequest
+	3,  // 14: presque.v1.ConsumerService.AckBatch:input_type -> presque.v1.AckBatchRequest
+	5,  // 15: presque.v1.ConsumerService.RegisterWorker:input_type -> presque.v1.RegisterWorkerRequest
+	7,  // 16: presque.v1.ConsumerService.Heartbeat:input_type -> presque.v1.HeartbeatRequest
+	9,  // 17: presque.v1.ConsumerService.UnregisterWorker:input_type -> presque.v1.UnregisterWorkerRequest
+	11, // 18: presque.v1.ConsumerService.ListWorkers:input_type -> presque.v1.ListWorkersRequest
+	2,  // 19: presque.v1.ConsumerService.Subscribe:output_type -> presque.v1.SubscribeResponse
+	4,  // 20: presque.v1.ConsumerService.AckBatch:output_type -> presque.v1.AckBatchResponse
+	6,  // 21: presque.v1.ConsumerService.RegisterWorker:output_type -> presque.v1.RegisterWorkerResponse
+	8,  // 22: presque.v1.ConsumerService.Heartbeat:output_type -> presque.v1.HeartbeatResponse
+	10, // 23: presque.v1.ConsumerService.UnregisterWorker:output_type -> presque.v1.UnregisterWorkerResponse
+	12, // 24: presque.v1.ConsumerService.ListWorkers:output_type -> presque.v1.ListWorkersResponse
+	19, // [19:25] is the sub-list for method output_type
+	13, // [13:19] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_presque_v1_consumer_service_proto_init() }
@@ -1299,6 +1392,7 @@ func file_presque_v1_consumer_service_proto_init() {
 		(*SubscribeResponse_Subscribed_)(nil),
 		(*SubscribeResponse_Job)(nil),
 		(*SubscribeResponse_Heartbeat_)(nil),
+		(*SubscribeResponse_Jobs)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1306,7 +1400,7 @@ func file_presque_v1_consumer_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_presque_v1_consumer_service_proto_rawDesc), len(file_presque_v1_consumer_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   17,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -406,9 +406,12 @@ type FetchRequest struct {
 	// Remove the jobs as they are fetched (at-most-once, presque's classic GET).
 	AutoAck bool `protobuf:"varint,4,opt,name=auto_ack,json=autoAck,proto3" json:"auto_ack,omitempty"`
 	// When the queue has nothing ready, wait up to this long for a job (long poll).
-	WaitSeconds   uint32 `protobuf:"varint,5,opt,name=wait_seconds,json=waitSeconds,proto3" json:"wait_seconds,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	WaitSeconds uint32 `protobuf:"varint,5,opt,name=wait_seconds,json=waitSeconds,proto3" json:"wait_seconds,omitempty"`
+	// Jobs carry payload_json only (the stored text), payload is left unset: cheaper to encode
+	// and decode. Default false: both are set.
+	PayloadJsonOnly bool `protobuf:"varint,6,opt,name=payload_json_only,json=payloadJsonOnly,proto3" json:"payload_json_only,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *FetchRequest) Reset() {
@@ -474,6 +477,13 @@ func (x *FetchRequest) GetWaitSeconds() uint32 {
 		return x.WaitSeconds
 	}
 	return 0
+}
+
+func (x *FetchRequest) GetPayloadJsonOnly() bool {
+	if x != nil {
+		return x.PayloadJsonOnly
+	}
+	return false
 }
 
 type FetchResponse struct {
@@ -1114,13 +1124,14 @@ const file_presque_v1_queue_service_proto_rawDesc = "" +
 	"\rpayloads_json\x18\x04 \x03(\tR\fpayloadsJson\"F\n" +
 	"\x14EnqueueBatchResponse\x12\x10\n" +
 	"\x03ids\x18\x01 \x03(\tR\x03ids\x12\x1c\n" +
-	"\tduplicate\x18\x02 \x01(\bR\tduplicate\"\xa2\x01\n" +
+	"\tduplicate\x18\x02 \x01(\bR\tduplicate\"\xce\x01\n" +
 	"\fFetchRequest\x12\x14\n" +
 	"\x05queue\x18\x01 \x01(\tR\x05queue\x12\x19\n" +
 	"\bmax_jobs\x18\x02 \x01(\rR\amaxJobs\x12#\n" +
 	"\rlease_seconds\x18\x03 \x01(\rR\fleaseSeconds\x12\x19\n" +
 	"\bauto_ack\x18\x04 \x01(\bR\aautoAck\x12!\n" +
-	"\fwait_seconds\x18\x05 \x01(\rR\vwaitSeconds\"N\n" +
+	"\fwait_seconds\x18\x05 \x01(\rR\vwaitSeconds\x12*\n" +
+	"\x11payload_json_only\x18\x06 \x01(\bR\x0fpayloadJsonOnly\"N\n" +
 	"\rFetchResponse\x12#\n" +
 	"\x04jobs\x18\x01 \x03(\v2\x0f.presque.v1.JobR\x04jobs\x12\x18\n" +
 	"\astopped\x18\x02 \x01(\bR\astopped\"S\n" +

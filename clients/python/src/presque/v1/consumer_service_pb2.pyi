@@ -23,19 +23,23 @@ ACK_RESULT_NOT_FOUND: AckResult
 ACK_RESULT_STALE_LEASE: AckResult
 
 class SubscribeRequest(_message.Message):
-    __slots__ = ("queues", "prefetch", "lease_seconds", "heartbeat_seconds")
+    __slots__ = ("queues", "prefetch", "lease_seconds", "heartbeat_seconds", "payload_json_only", "max_jobs_per_event")
     QUEUES_FIELD_NUMBER: _ClassVar[int]
     PREFETCH_FIELD_NUMBER: _ClassVar[int]
     LEASE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     HEARTBEAT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_JSON_ONLY_FIELD_NUMBER: _ClassVar[int]
+    MAX_JOBS_PER_EVENT_FIELD_NUMBER: _ClassVar[int]
     queues: _containers.RepeatedScalarFieldContainer[str]
     prefetch: int
     lease_seconds: int
     heartbeat_seconds: int
-    def __init__(self, queues: _Optional[_Iterable[str]] = ..., prefetch: _Optional[int] = ..., lease_seconds: _Optional[int] = ..., heartbeat_seconds: _Optional[int] = ...) -> None: ...
+    payload_json_only: bool
+    max_jobs_per_event: int
+    def __init__(self, queues: _Optional[_Iterable[str]] = ..., prefetch: _Optional[int] = ..., lease_seconds: _Optional[int] = ..., heartbeat_seconds: _Optional[int] = ..., payload_json_only: _Optional[bool] = ..., max_jobs_per_event: _Optional[int] = ...) -> None: ...
 
 class SubscribeResponse(_message.Message):
-    __slots__ = ("subscribed", "job", "heartbeat")
+    __slots__ = ("subscribed", "job", "heartbeat", "jobs")
     class Subscribed(_message.Message):
         __slots__ = ("subscription_id", "prefetch", "lease_seconds", "heartbeat_seconds")
         SUBSCRIPTION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -50,13 +54,20 @@ class SubscribeResponse(_message.Message):
     class Heartbeat(_message.Message):
         __slots__ = ()
         def __init__(self) -> None: ...
+    class JobBatch(_message.Message):
+        __slots__ = ("jobs",)
+        JOBS_FIELD_NUMBER: _ClassVar[int]
+        jobs: _containers.RepeatedCompositeFieldContainer[_job_pb2.Job]
+        def __init__(self, jobs: _Optional[_Iterable[_Union[_job_pb2.Job, _Mapping]]] = ...) -> None: ...
     SUBSCRIBED_FIELD_NUMBER: _ClassVar[int]
     JOB_FIELD_NUMBER: _ClassVar[int]
     HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
+    JOBS_FIELD_NUMBER: _ClassVar[int]
     subscribed: SubscribeResponse.Subscribed
     job: _job_pb2.Job
     heartbeat: SubscribeResponse.Heartbeat
-    def __init__(self, subscribed: _Optional[_Union[SubscribeResponse.Subscribed, _Mapping]] = ..., job: _Optional[_Union[_job_pb2.Job, _Mapping]] = ..., heartbeat: _Optional[_Union[SubscribeResponse.Heartbeat, _Mapping]] = ...) -> None: ...
+    jobs: SubscribeResponse.JobBatch
+    def __init__(self, subscribed: _Optional[_Union[SubscribeResponse.Subscribed, _Mapping]] = ..., job: _Optional[_Union[_job_pb2.Job, _Mapping]] = ..., heartbeat: _Optional[_Union[SubscribeResponse.Heartbeat, _Mapping]] = ..., jobs: _Optional[_Union[SubscribeResponse.JobBatch, _Mapping]] = ...) -> None: ...
 
 class AckBatchRequest(_message.Message):
     __slots__ = ("items",)

@@ -27,7 +27,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from presque.v1 import job_pb2 as presque_dot_v1_dot_job__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1epresque/v1/queue_service.proto\x12\npresque.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14presque/v1/job.proto\"\xed\x01\n\x0e\x45nqueueOptions\x12\x10\n\x08priority\x18\x01 \x01(\x05\x12\x15\n\rdelay_seconds\x18\x02 \x01(\x01\x12*\n\x06run_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0cmax_attempts\x18\x04 \x01(\r\x12.\n\nexpires_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nunique_key\x18\x06 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x07 \x01(\t\x12\x13\n\x0btraceparent\x18\x08 \x01(\t\"\x9c\x01\n\x0e\x45nqueueRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12\'\n\x07payload\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12+\n\x07options\x18\x03 \x01(\x0b\x32\x1a.presque.v1.EnqueueOptions\x12\x0f\n\x07requeue\x18\x04 \x01(\x08\x12\x14\n\x0cpayload_json\x18\x05 \x01(\t\"0\n\x0f\x45nqueueResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tduplicate\x18\x02 \x01(\x08\"\x92\x01\n\x13\x45nqueueBatchRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12(\n\x08payloads\x18\x02 \x03(\x0b\x32\x16.google.protobuf.Value\x12+\n\x07options\x18\x03 \x01(\x0b\x32\x1a.presque.v1.EnqueueOptions\x12\x15\n\rpayloads_json\x18\x04 \x03(\t\"6\n\x14\x45nqueueBatchResponse\x12\x0b\n\x03ids\x18\x01 \x03(\t\x12\x11\n\tduplicate\x18\x02 \x01(\x08\"n\n\x0c\x46\x65tchRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12\x10\n\x08max_jobs\x18\x02 \x01(\r\x12\x15\n\rlease_seconds\x18\x03 \x01(\r\x12\x10\n\x08\x61uto_ack\x18\x04 \x01(\x08\x12\x14\n\x0cwait_seconds\x18\x05 \x01(\r\"?\n\rFetchResponse\x12\x1d\n\x04jobs\x18\x01 \x03(\x0b\x32\x0f.presque.v1.Job\x12\x0f\n\x07stopped\x18\x02 \x01(\x08\"<\n\nAckRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t\x12\x13\n\x0blease_token\x18\x03 \x01(\t\"\r\n\x0b\x41\x63kResponse\"\xa0\x01\n\x0bNackRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t\x12\x13\n\x0blease_token\x18\x03 \x01(\t\x12\r\n\x05\x65rror\x18\x04 \x01(\t\x12\x1a\n\rdelay_seconds\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tretryable\x18\x06 \x01(\x08H\x01\x88\x01\x01\x42\x10\n\x0e_delay_secondsB\x0c\n\n_retryable\"_\n\x0cNackResponse\x12\x0c\n\x04\x64\x65\x61\x64\x18\x01 \x01(\x08\x12,\n\x08retry_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x64\x65\x61\x64_reason\x18\x03 \x01(\t\"[\n\x12\x45xtendLeaseRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t\x12\x13\n\x0blease_token\x18\x03 \x01(\t\x12\x15\n\rlease_seconds\x18\x04 \x01(\r\"3\n\x13\x45xtendLeaseResponse\x12\x1c\n\x03job\x18\x01 \x01(\x0b\x32\x0f.presque.v1.Job\".\n\x11PromoteJobRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t\"2\n\x12PromoteJobResponse\x12\x1c\n\x03job\x18\x01 \x01(\x0b\x32\x0f.presque.v1.Job\"*\n\rGetJobRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t\".\n\x0eGetJobResponse\x12\x1c\n\x03job\x18\x01 \x01(\x0b\x32\x0f.presque.v1.Job2\xb9\x04\n\x0cQueueService\x12\x42\n\x07\x45nqueue\x12\x1a.presque.v1.EnqueueRequest\x1a\x1b.presque.v1.EnqueueResponse\x12Q\n\x0c\x45nqueueBatch\x12\x1f.presque.v1.EnqueueBatchRequest\x1a .presque.v1.EnqueueBatchResponse\x12<\n\x05\x46\x65tch\x12\x18.presque.v1.FetchRequest\x1a\x19.presque.v1.FetchResponse\x12\x36\n\x03\x41\x63k\x12\x16.presque.v1.AckRequest\x1a\x17.presque.v1.AckResponse\x12\x39\n\x04Nack\x12\x17.presque.v1.NackRequest\x1a\x18.presque.v1.NackResponse\x12N\n\x0b\x45xtendLease\x12\x1e.presque.v1.ExtendLeaseRequest\x1a\x1f.presque.v1.ExtendLeaseResponse\x12K\n\nPromoteJob\x12\x1d.presque.v1.PromoteJobRequest\x1a\x1e.presque.v1.PromoteJobResponse\x12\x44\n\x06GetJob\x12\x19.presque.v1.GetJobRequest\x1a\x1a.presque.v1.GetJobResponse\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1epresque/v1/queue_service.proto\x12\npresque.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14presque/v1/job.proto\"\xed\x01\n\x0e\x45nqueueOptions\x12\x10\n\x08priority\x18\x01 \x01(\x05\x12\x15\n\rdelay_seconds\x18\x02 \x01(\x01\x12*\n\x06run_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0cmax_attempts\x18\x04 \x01(\r\x12.\n\nexpires_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nunique_key\x18\x06 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x07 \x01(\t\x12\x13\n\x0btraceparent\x18\x08 \x01(\t\"\x9c\x01\n\x0e\x45nqueueRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12\'\n\x07payload\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12+\n\x07options\x18\x03 \x01(\x0b\x32\x1a.presque.v1.EnqueueOptions\x12\x0f\n\x07requeue\x18\x04 \x01(\x08\x12\x14\n\x0cpayload_json\x18\x05 \x01(\t\"0\n\x0f\x45nqueueResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tduplicate\x18\x02 \x01(\x08\"\x92\x01\n\x13\x45nqueueBatchRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12(\n\x08payloads\x18\x02 \x03(\x0b\x32\x16.google.protobuf.Value\x12+\n\x07options\x18\x03 \x01(\x0b\x32\x1a.presque.v1.EnqueueOptions\x12\x15\n\rpayloads_json\x18\x04 \x03(\t\"6\n\x14\x45nqueueBatchResponse\x12\x0b\n\x03ids\x18\x01 \x03(\t\x12\x11\n\tduplicate\x18\x02 \x01(\x08\"\x89\x01\n\x0c\x46\x65tchRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12\x10\n\x08max_jobs\x18\x02 \x01(\r\x12\x15\n\rlease_seconds\x18\x03 \x01(\r\x12\x10\n\x08\x61uto_ack\x18\x04 \x01(\x08\x12\x14\n\x0cwait_seconds\x18\x05 \x01(\r\x12\x19\n\x11payload_json_only\x18\x06 \x01(\x08\"?\n\rFetchResponse\x12\x1d\n\x04jobs\x18\x01 \x03(\x0b\x32\x0f.presque.v1.Job\x12\x0f\n\x07stopped\x18\x02 \x01(\x08\"<\n\nAckRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t\x12\x13\n\x0blease_token\x18\x03 \x01(\t\"\r\n\x0b\x41\x63kResponse\"\xa0\x01\n\x0bNackRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t\x12\x13\n\x0blease_token\x18\x03 \x01(\t\x12\r\n\x05\x65rror\x18\x04 \x01(\t\x12\x1a\n\rdelay_seconds\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tretryable\x18\x06 \x01(\x08H\x01\x88\x01\x01\x42\x10\n\x0e_delay_secondsB\x0c\n\n_retryable\"_\n\x0cNackResponse\x12\x0c\n\x04\x64\x65\x61\x64\x18\x01 \x01(\x08\x12,\n\x08retry_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x64\x65\x61\x64_reason\x18\x03 \x01(\t\"[\n\x12\x45xtendLeaseRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t\x12\x13\n\x0blease_token\x18\x03 \x01(\t\x12\x15\n\rlease_seconds\x18\x04 \x01(\r\"3\n\x13\x45xtendLeaseResponse\x12\x1c\n\x03job\x18\x01 \x01(\x0b\x32\x0f.presque.v1.Job\".\n\x11PromoteJobRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t\"2\n\x12PromoteJobResponse\x12\x1c\n\x03job\x18\x01 \x01(\x0b\x32\x0f.presque.v1.Job\"*\n\rGetJobRequest\x12\r\n\x05queue\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t\".\n\x0eGetJobResponse\x12\x1c\n\x03job\x18\x01 \x01(\x0b\x32\x0f.presque.v1.Job2\xb9\x04\n\x0cQueueService\x12\x42\n\x07\x45nqueue\x12\x1a.presque.v1.EnqueueRequest\x1a\x1b.presque.v1.EnqueueResponse\x12Q\n\x0c\x45nqueueBatch\x12\x1f.presque.v1.EnqueueBatchRequest\x1a .presque.v1.EnqueueBatchResponse\x12<\n\x05\x46\x65tch\x12\x18.presque.v1.FetchRequest\x1a\x19.presque.v1.FetchResponse\x12\x36\n\x03\x41\x63k\x12\x16.presque.v1.AckRequest\x1a\x17.presque.v1.AckResponse\x12\x39\n\x04Nack\x12\x17.presque.v1.NackRequest\x1a\x18.presque.v1.NackResponse\x12N\n\x0b\x45xtendLease\x12\x1e.presque.v1.ExtendLeaseRequest\x1a\x1f.presque.v1.ExtendLeaseResponse\x12K\n\nPromoteJob\x12\x1d.presque.v1.PromoteJobRequest\x1a\x1e.presque.v1.PromoteJobResponse\x12\x44\n\x06GetJob\x12\x19.presque.v1.GetJobRequest\x1a\x1a.presque.v1.GetJobResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -46,30 +46,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ENQUEUEBATCHREQUEST']._serialized_end=727
   _globals['_ENQUEUEBATCHRESPONSE']._serialized_start=729
   _globals['_ENQUEUEBATCHRESPONSE']._serialized_end=783
-  _globals['_FETCHREQUEST']._serialized_start=785
-  _globals['_FETCHREQUEST']._serialized_end=895
-  _globals['_FETCHRESPONSE']._serialized_start=897
-  _globals['_FETCHRESPONSE']._serialized_end=960
-  _globals['_ACKREQUEST']._serialized_start=962
-  _globals['_ACKREQUEST']._serialized_end=1022
-  _globals['_ACKRESPONSE']._serialized_start=1024
-  _globals['_ACKRESPONSE']._serialized_end=1037
-  _globals['_NACKREQUEST']._serialized_start=1040
-  _globals['_NACKREQUEST']._serialized_end=1200
-  _globals['_NACKRESPONSE']._serialized_start=1202
-  _globals['_NACKRESPONSE']._serialized_end=1297
-  _globals['_EXTENDLEASEREQUEST']._serialized_start=1299
-  _globals['_EXTENDLEASEREQUEST']._serialized_end=1390
-  _globals['_EXTENDLEASERESPONSE']._serialized_start=1392
-  _globals['_EXTENDLEASERESPONSE']._serialized_end=1443
-  _globals['_PROMOTEJOBREQUEST']._serialized_start=1445
-  _globals['_PROMOTEJOBREQUEST']._serialized_end=1491
-  _globals['_PROMOTEJOBRESPONSE']._serialized_start=1493
-  _globals['_PROMOTEJOBRESPONSE']._serialized_end=1543
-  _globals['_GETJOBREQUEST']._serialized_start=1545
-  _globals['_GETJOBREQUEST']._serialized_end=1587
-  _globals['_GETJOBRESPONSE']._serialized_start=1589
-  _globals['_GETJOBRESPONSE']._serialized_end=1635
-  _globals['_QUEUESERVICE']._serialized_start=1638
-  _globals['_QUEUESERVICE']._serialized_end=2207
+  _globals['_FETCHREQUEST']._serialized_start=786
+  _globals['_FETCHREQUEST']._serialized_end=923
+  _globals['_FETCHRESPONSE']._serialized_start=925
+  _globals['_FETCHRESPONSE']._serialized_end=988
+  _globals['_ACKREQUEST']._serialized_start=990
+  _globals['_ACKREQUEST']._serialized_end=1050
+  _globals['_ACKRESPONSE']._serialized_start=1052
+  _globals['_ACKRESPONSE']._serialized_end=1065
+  _globals['_NACKREQUEST']._serialized_start=1068
+  _globals['_NACKREQUEST']._serialized_end=1228
+  _globals['_NACKRESPONSE']._serialized_start=1230
+  _globals['_NACKRESPONSE']._serialized_end=1325
+  _globals['_EXTENDLEASEREQUEST']._serialized_start=1327
+  _globals['_EXTENDLEASEREQUEST']._serialized_end=1418
+  _globals['_EXTENDLEASERESPONSE']._serialized_start=1420
+  _globals['_EXTENDLEASERESPONSE']._serialized_end=1471
+  _globals['_PROMOTEJOBREQUEST']._serialized_start=1473
+  _globals['_PROMOTEJOBREQUEST']._serialized_end=1519
+  _globals['_PROMOTEJOBRESPONSE']._serialized_start=1521
+  _globals['_PROMOTEJOBRESPONSE']._serialized_end=1571
+  _globals['_GETJOBREQUEST']._serialized_start=1573
+  _globals['_GETJOBREQUEST']._serialized_end=1615
+  _globals['_GETJOBRESPONSE']._serialized_start=1617
+  _globals['_GETJOBRESPONSE']._serialized_end=1663
+  _globals['_QUEUESERVICE']._serialized_start=1666
+  _globals['_QUEUESERVICE']._serialized_end=2235
 # @@protoc_insertion_point(module_scope)

@@ -74,18 +74,20 @@ class EnqueueBatchResponse(_message.Message):
     def __init__(self, ids: _Optional[_Iterable[str]] = ..., duplicate: _Optional[bool] = ...) -> None: ...
 
 class FetchRequest(_message.Message):
-    __slots__ = ("queue", "max_jobs", "lease_seconds", "auto_ack", "wait_seconds")
+    __slots__ = ("queue", "max_jobs", "lease_seconds", "auto_ack", "wait_seconds", "payload_json_only")
     QUEUE_FIELD_NUMBER: _ClassVar[int]
     MAX_JOBS_FIELD_NUMBER: _ClassVar[int]
     LEASE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     AUTO_ACK_FIELD_NUMBER: _ClassVar[int]
     WAIT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_JSON_ONLY_FIELD_NUMBER: _ClassVar[int]
     queue: str
     max_jobs: int
     lease_seconds: int
     auto_ack: bool
     wait_seconds: int
-    def __init__(self, queue: _Optional[str] = ..., max_jobs: _Optional[int] = ..., lease_seconds: _Optional[int] = ..., auto_ack: _Optional[bool] = ..., wait_seconds: _Optional[int] = ...) -> None: ...
+    payload_json_only: bool
+    def __init__(self, queue: _Optional[str] = ..., max_jobs: _Optional[int] = ..., lease_seconds: _Optional[int] = ..., auto_ack: _Optional[bool] = ..., wait_seconds: _Optional[int] = ..., payload_json_only: _Optional[bool] = ...) -> None: ...
 
 class FetchResponse(_message.Message):
     __slots__ = ("jobs", "stopped")
