@@ -11,6 +11,7 @@ export interface Reaper {
 }
 
 const perQueueLimit = 1000;
+const timerSlackMs = 1;
 
 /**
  * One timer per process (not per job): each pass runs promoteDue for every queue in one pipelined
@@ -62,8 +63,9 @@ export function startReaper(options: {
   const pass = () => {
     // Long polls of this process on a queue whose due time has come fetch now: fetchJobs promotes
     // what is due itself, so the job goes out one round trip after it fell due, not after this
-    // pass, its PUBLISH and a fetch.
-    const start = performance.now();
+    // pass, its PUBLISH and a fetch. Node's timers count whole ms from a cached loop time, so one
+    // may fire up to a millisecond before its moment; that still counts as come.
+    const start = performance.now() + timerSlackMs;
     for (const [queue, at] of dueAt) {
       if (at > start) continue;
       dueAt.delete(queue);
