@@ -31,14 +31,17 @@ export function bearerInterceptor(apiKey: string): Interceptor {
 }
 
 /**
- * An enqueue's answer is a list of ids: gzip would cost presque and the client more CPU than the
- * bytes it saves (EnqueueBatch's ids pass connect's 1 KiB threshold). Other answers (jobs with
- * their payloads) stay compressed as usual.
+ * Answers not worth gzip: an enqueue's answer is a list of ids, where gzip would cost presque and
+ * the client more CPU than the bytes it saves (EnqueueBatch's ids pass connect's 1 KiB threshold);
+ * a Subscribe stream's messages are one job each, or the many jobs of one refill of credit
+ * (max_jobs_per_event), which would pass it too and pay a new zlib stream per message, on both
+ * ends, for every refill. Other answers (fetched jobs) stay compressed as usual.
  */
-const plainEnqueueAnswers: Interceptor = (next) => (request) => {
-  const name = request.method.name;
-  if (name === "EnqueueBatch" || name === "Enqueue") {
+const uncompressed = new Set(["Enqueue", "EnqueueBatch", "Subscribe"]);
+const plainAnswers: Interceptor = (next) => (request) => {
+  if (uncompressed.has(request.method.name)) {
     request.header.delete("accept-encoding");
+    request.header.delete("connect-accept-encoding");
     request.header.delete("grpc-accept-encoding");
   }
   return next(request);
@@ -47,7 +50,7 @@ const plainEnqueueAnswers: Interceptor = (next) => (request) => {
 export function createClientTransport(options: ClientTransportOptions): ClientTransport {
   const { baseUrl, apiKey, ca } = checkSecurity(options);
   const interceptors = [
-    plainEnqueueAnswers,
+    plainAnswers,
     ...(apiKey === undefined ? [] : [bearerInterceptor(apiKey)]),
     ...(options.interceptors ?? []),
   ];

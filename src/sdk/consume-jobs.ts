@@ -11,6 +11,10 @@ export interface ConsumeDeps {
   queues: string[];
   leaseSeconds: number;
   concurrency: number;
+  /** The stream's credit: jobs held at once, running or waiting for a slot. */
+  prefetch: number;
+  /** True when prefetch is the Worker's default, which falls back to concurrency if refused. */
+  prefetchIsDefault: boolean;
   transport: "auto" | "stream" | "poll";
   /** Closes the source for good. */
   signal: AbortSignal;
@@ -25,30 +29,44 @@ export interface ConsumeDeps {
 
 /** Reads jobs until the source is closed, reconnecting with backoff. */
 export async function consumeJobs(deps: ConsumeDeps): Promise<void> {
-  const { client, queues, leaseSeconds, concurrency, transport, signal, log, mode } = deps;
+  const { client, queues, leaseSeconds, concurrency, transport, signal, log, mode, accept } = deps;
   let backoffMs = 100;
+  let prefetch = deps.prefetch;
   while (!signal.aborted) {
     let subscribed = false;
     try {
-      const jobs =
-        mode.current === "stream"
-          ? streamJobs(client, {
-              queues,
-              leaseSeconds,
-              signal,
-              prefetch: concurrency,
-              // Leases that ran out (a stall) return credit at the stream's heartbeat: keep it short.
-              heartbeatSeconds: Math.min(leaseSeconds, 15),
-              onSubscribed: () => {
-                subscribed = true;
-                backoffMs = 100;
-              },
-            })
-          : pollJobs(client, { queues, leaseSeconds, signal, freeSlots: deps.freeSlots });
-      for await (const job of jobs) deps.accept(job);
+      await (mode.current === "stream"
+        ? streamJobs(client, {
+            queues,
+            leaseSeconds,
+            signal,
+            accept,
+            prefetch,
+            // Leases that ran out (a stall) return credit at the stream's heartbeat: keep it short.
+            heartbeatSeconds: Math.min(leaseSeconds, 15),
+            onSubscribed: () => {
+              subscribed = true;
+              backoffMs = 100;
+            },
+          })
+        : pollJobs(client, { queues, leaseSeconds, signal, accept, freeSlots: deps.freeSlots }));
     } catch (error) {
       if (signal.aborted || deps.stopping()) break;
       const failure = ConnectError.from(error);
+      // A server whose limits.max_batch_size is below the default prefetch: ask for what it took before.
+      if (
+        failure.code === Code.InvalidArgument &&
+        !subscribed &&
+        deps.prefetchIsDefault &&
+        prefetch > concurrency
+      ) {
+        log.warn("presque refused the default prefetch; asking for the concurrency instead", {
+          error: failure.message,
+          prefetch: concurrency,
+        });
+        prefetch = concurrency;
+        continue;
+      }
       // A refused key is not a connection problem: retrying cannot help, so run() rejects with it.
       if (failure.code === Code.Unauthenticated || failure.code === Code.PermissionDenied) throw failure;
       // A reset keep-alive socket says nothing about whether the server streams.

@@ -1,34 +1,35 @@
 import type { LeaseRef } from "./ack-batcher.ts";
 
-/** A running job's lease as the keeper tracks it. */
+/** A held job's lease as the keeper tracks it. */
 export interface KeptLease {
   readonly ref: LeaseRef;
   /** When the lease ends on the local clock (lease-clock.ts); moved on by each extension. */
   endsAt: number;
-  /** Told once when an extension failed: another worker may get the job now. */
-  onLost(error: unknown): void;
 }
 
-export interface LeaseKeeperOptions {
+export interface LeaseKeeperOptions<Lease extends KeptLease> {
   leaseMs: number;
   /** Sends one extension (with its own connection retries). */
   extend(ref: LeaseRef): Promise<unknown>;
+  /** Told once per lease whose extension failed (another worker may get the job now); it is no longer kept. */
+  onLost(lease: Lease, error: unknown): void;
   /** The clock of lease-clock.ts. */
   now?: () => number;
 }
 
 /**
- * Extends the leases of running jobs with one timer for the whole worker, not one per job. Each
- * tick (a sixth of the lease) extends every lease of which a third has gone by, so each one is
- * renewed with between a half and two thirds of it left; a job that waited in the backlog is
- * extended as soon as it starts if it needs to be.
+ * Extends the leases of held jobs (running, or received ahead and waiting for a slot) with one
+ * timer for the whole worker, not one per job. Each tick (a sixth of the lease) extends every
+ * lease of which a third has gone by, so each one is renewed with between a half and two thirds
+ * of it left.
  */
-export function createLeaseKeeper({ leaseMs, extend, now = () => performance.now() }: LeaseKeeperOptions) {
-  const kept = new Set<KeptLease>();
-  const extending = new Set<KeptLease>();
+export function createLeaseKeeper<Lease extends KeptLease>(options: LeaseKeeperOptions<Lease>) {
+  const { leaseMs, extend, onLost, now = () => performance.now() } = options;
+  const kept = new Set<Lease>();
+  const extending = new Set<Lease>();
   let timer: NodeJS.Timeout | undefined;
 
-  const extendOne = (lease: KeptLease, sentAt: number) => {
+  const extendOne = (lease: Lease, sentAt: number) => {
     extending.add(lease);
     extend(lease.ref).then(
       () => {
@@ -38,7 +39,7 @@ export function createLeaseKeeper({ leaseMs, extend, now = () => performance.now
       },
       (error: unknown) => {
         extending.delete(lease);
-        if (kept.delete(lease)) lease.onLost(error);
+        if (kept.delete(lease)) onLost(lease, error);
       },
     );
   };
@@ -51,8 +52,8 @@ export function createLeaseKeeper({ leaseMs, extend, now = () => performance.now
   };
 
   return {
-    /** From when the job starts until it is settled. */
-    keep(lease: KeptLease): void {
+    /** From when the job arrives until it is settled, or given back unstarted. */
+    keep(lease: Lease): void {
       kept.add(lease);
       if (timer === undefined) {
         timer = setInterval(tick, leaseMs / 6);
@@ -60,7 +61,7 @@ export function createLeaseKeeper({ leaseMs, extend, now = () => performance.now
       }
       if (lease.endsAt - now() <= (leaseMs * 2) / 3) extendOne(lease, now());
     },
-    release(lease: KeptLease): void {
+    release(lease: Lease): void {
       kept.delete(lease);
     },
     stop(): void {
@@ -70,4 +71,4 @@ export function createLeaseKeeper({ leaseMs, extend, now = () => performance.now
   };
 }
 
-export type LeaseKeeper = ReturnType<typeof createLeaseKeeper>;
+export type LeaseKeeper<Lease extends KeptLease> = ReturnType<typeof createLeaseKeeper<Lease>>;

@@ -44,6 +44,16 @@ export interface WorkerOptions<Payload = unknown> {
   client?: PresqueClient;
   /** Jobs run at once; default 1. */
   concurrency?: number;
+  /**
+   * Jobs held at once over the stream: the running ones plus those received ahead, waiting for a
+   * slot (their leases are extended meanwhile, and given back at once when the worker stops), so
+   * a slot that frees up finds its next job already there instead of waiting for an ack's round
+   * trip. At least `concurrency`; default twice the concurrency, but no more than 1000 (the
+   * server's default `limits.max_batch_size`, which bounds it) unless the concurrency itself is.
+   * Set it to `concurrency` when jobs are slow and other workers could start them sooner. The
+   * long-poll transport takes only the jobs it can start.
+   */
+  prefetch?: number;
   /** Lease per job; the worker extends it while the job runs. Default 30. */
   leaseSeconds?: number;
   /** "auto" (default) streams and falls back to long-poll when streaming is not available. */
@@ -93,6 +103,13 @@ export function workerClientOptions(
   return { baseUrl: options.url ?? defaultUrl, apiKey: options.apiKey, ca: options.ca };
 }
 
+/** The server's default limits.max_batch_size, the most credit a stream may ask for there. */
+const serverDefaultBatchLimit = 1000;
+
+/** Twice the concurrency, within the server's default limit unless the concurrency is above it. */
+const defaultPrefetch = (concurrency: number) =>
+  Math.max(concurrency, Math.min(2 * concurrency, serverDefaultBatchLimit));
+
 /** Catches a worker that could never work at construction, not at the first job. */
 export function checkWorkerOptions<Payload>(options: WorkerOptions<Payload>) {
   if (typeof options?.work !== "function") {
@@ -113,6 +130,10 @@ export function checkWorkerOptions<Payload>(options: WorkerOptions<Payload>) {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new TypeError("Worker option concurrency must be a whole number of at least 1");
   }
+  const prefetch = options.prefetch ?? defaultPrefetch(concurrency);
+  if (!Number.isInteger(prefetch) || prefetch < concurrency) {
+    throw new TypeError("Worker option prefetch must be a whole number, at least the concurrency");
+  }
   const leaseSeconds = options.leaseSeconds ?? 30;
   if (!Number.isInteger(leaseSeconds) || leaseSeconds < 1) {
     throw new TypeError("Worker option leaseSeconds must be a whole number of at least 1");
@@ -123,6 +144,8 @@ export function checkWorkerOptions<Payload>(options: WorkerOptions<Payload>) {
   }
   return {
     concurrency,
+    prefetch,
+    prefetchIsDefault: options.prefetch === undefined,
     connectionRetries,
     leaseSeconds,
     transport: options.transport ?? "auto",

@@ -1,48 +1,40 @@
 import type { Job } from "../../gen/presque/v1/job_pb.ts";
 import { createJsonLogger, type Logger } from "../log.ts";
-import { createAckBatcher } from "./ack-batcher.ts";
+import { type AckReply, createAckBatcher } from "./ack-batcher.ts";
 import { createPresqueClient, defaultPresqueUrl, type PresqueClient } from "./client.ts";
 import { withConnectionRetry } from "./connection-retry.ts";
 import { consumeJobs } from "./consume-jobs.ts";
-import { JobSignal } from "./job-signal.ts";
+import { HeldJob } from "./held-job.ts";
 import { createLeaseClock } from "./lease-clock.ts";
-import { createLeaseKeeper, type KeptLease, type LeaseKeeper } from "./lease-keeper.ts";
-import { type RunJobDeps, runJob } from "./run-job.ts";
+import { createLeaseKeeper, type LeaseKeeper } from "./lease-keeper.ts";
+import { type RunJobDeps, reportAckAnswer, runJob } from "./run-job.ts";
 import { checkWorkerOptions, type WorkerOptions, workerClientOptions } from "./worker-options.ts";
 import { startPresence } from "./worker-presence.ts";
 
-/** A job as it arrived, with when its lease ends on the local clock (see lease-clock.ts). */
-interface Received {
-  job: Job;
-  leaseEndsAt: number;
-}
-
-/** A job whose work has started: its lease (kept by the lease keeper) and its signal. */
-interface Running extends KeptLease {
-  job: Job;
-  startedAt: number;
-  abort: JobSignal;
-}
-
 /**
  * Runs work(job) for jobs of the given queues, `concurrency` at a time. Jobs come from the
- * Subscribe stream (falling back to long-poll), are acked when work resolves and nacked with the
- * error text when it throws. stop() (or SIGTERM/SIGINT) stops taking jobs and lets running ones
- * finish; jobs received but not started go back to the queue when the stream closes. A job whose
- * lease ran out before it could start (the process was stopped, or its event loop blocked) is
- * skipped: presque has taken it back and delivers it again, so running it would do it twice.
+ * Subscribe stream (falling back to long-poll), up to `prefetch` held at once, are acked when
+ * work resolves and nacked with the error text when it throws. A slot is free again as soon as
+ * work resolves; the ack's answer is awaited only by stop(). stop() (or SIGTERM/SIGINT) stops
+ * taking jobs and lets running ones finish; jobs received but not started go back to the queue
+ * when the stream closes. A job whose lease ran out before it could start (the process was
+ * stopped, or its event loop blocked) is skipped: presque has taken it back and delivers it
+ * again, so running it would do it twice.
  */
 export class Worker<Payload = unknown> {
   readonly #options: WorkerOptions<Payload>;
   readonly #settings: ReturnType<typeof checkWorkerOptions>;
   readonly #client: PresqueClient;
   readonly #log: Logger;
-  readonly #acks: ReturnType<typeof createAckBatcher>;
-  readonly #running = new Set<Running>();
-  /** Jobs that arrived while every slot was busy (an ack's credit can outrun its reply). */
-  readonly #backlog: Received[] = [];
+  readonly #acks: ReturnType<typeof createAckBatcher<HeldJob>>;
+  /** Jobs whose work runs now. */
+  readonly #running = new Set<HeldJob>();
+  /** Jobs received while every slot was busy, oldest first; their leases are kept. */
+  readonly #backlog: HeldJob[] = [];
+  /** Jobs whose work is over and whose ack has not been answered yet. */
+  #settling = 0;
   readonly #leaseClock: ReturnType<typeof createLeaseClock>;
-  readonly #leases: LeaseKeeper;
+  readonly #leases: LeaseKeeper<HeldJob>;
   readonly #jobDeps: RunJobDeps<Payload>;
   readonly #source = new AbortController();
   #changed: (() => void)[] = [];
@@ -59,17 +51,26 @@ export class Worker<Payload = unknown> {
     this.#options = options;
     this.#client = options.client ?? createPresqueClient(workerClientOptions(options, defaultPresqueUrl()));
     this.#log = options.log ?? createJsonLogger();
-    this.#acks = createAckBatcher(this.#client, this.#settings.connectionRetries);
     const { leaseSeconds, connectionRetries } = this.#settings;
+    this.#acks = createAckBatcher<HeldJob>(this.#client, connectionRetries, (held, reply) =>
+      this.#acked(held, reply),
+    );
     this.#leaseClock = createLeaseClock(leaseSeconds * 1000);
-    this.#leases = createLeaseKeeper({
+    this.#leases = createLeaseKeeper<HeldJob>({
       leaseMs: leaseSeconds * 1000,
       extend: (ref) =>
         withConnectionRetry(connectionRetries, () =>
           this.#client.queue.extendLease({ ...ref, leaseSeconds }),
         ),
+      onLost: (held, error) => this.#lost(held, error),
     });
-    this.#jobDeps = { client: this.#client, options, connectionRetries, ack: this.#acks.ack, log: this.#log };
+    this.#jobDeps = {
+      client: this.#client,
+      options,
+      connectionRetries,
+      ack: (held) => this.#acks.ack(held),
+      log: this.#log,
+    };
     this.#mode = { current: this.#settings.transport === "poll" ? "poll" : "stream" };
   }
 
@@ -102,11 +103,7 @@ export class Worker<Payload = unknown> {
       this.#client,
       { name, queues: this.#options.queues, concurrency, heartbeatSeconds },
       () => ({
-        workingOn: [...this.#running].map(({ job: { queue, id }, startedAt }) => ({
-          queue,
-          id,
-          startedAt,
-        })),
+        workingOn: [...this.#running].map(({ job: { queue, id }, startedAt }) => ({ queue, id, startedAt })),
         processed: this.#processed,
         failed: this.#failed,
       }),
@@ -137,65 +134,84 @@ export class Worker<Payload = unknown> {
   }
 
   #accept(job: Job): void {
-    const received = { job, leaseEndsAt: this.#leaseClock.received(job) };
     if (this.#stopping) return; // left unstarted: it goes back to the queue when the stream closes
-    if (this.#running.size >= this.#settings.concurrency) this.#backlog.push(received);
-    else this.#start(received);
-  }
-
-  #start({ job, leaseEndsAt }: Received): void {
-    if (this.#leaseClock.isOver(leaseEndsAt)) {
-      this.#skipped++;
-      this.#log.info("skipped a job whose lease ran out before it could start; presque delivers it again", {
-        queue: job.queue,
-        id: job.id,
-        attempt: job.attempt,
-      });
-      this.#startNext();
-      this.#notify();
+    const held = new HeldJob(job, this.#leaseClock.received(job));
+    if (this.#running.size < this.#settings.concurrency) {
+      if (!this.#canStart(held)) return;
+      this.#leases.keep(held);
+      this.#start(held);
       return;
     }
-    void this.#work(job, leaseEndsAt);
+    this.#leases.keep(held); // from now on, so a job waiting for a slot stays leased
+    this.#backlog.push(held);
   }
 
-  async #work(job: Job, leaseEndsAt: number): Promise<void> {
-    const ref = { queue: job.queue, id: job.id, leaseToken: job.leaseToken };
-    const abort = new JobSignal();
-    const log = this.#log;
-    const running: Running = {
-      job,
-      ref,
-      endsAt: leaseEndsAt,
-      startedAt: Date.now(),
-      abort,
-      onLost(error) {
-        log.warn("lost the lease of a running job; it may run twice", {
-          queue: job.queue,
-          id: job.id,
-          error,
-        });
-        abort.abort(new Error("lease lost"));
-      },
-    };
-    this.#running.add(running);
-    this.#leases.keep(running);
-    try {
-      if (await runJob(this.#jobDeps, job, ref, abort)) this.#processed++;
-      else this.#failed++;
-    } finally {
-      this.#leases.release(running);
-      this.#running.delete(running);
-      this.#startNext();
-      this.#notify();
+  /** False (and the job skipped) when its lease is over or was lost before it could start. */
+  #canStart(held: HeldJob): boolean {
+    if (!held.lost && !this.#leaseClock.isOver(held.endsAt)) return true;
+    this.#leases.release(held);
+    this.#skipped++;
+    const { queue, id, attempt } = held.job;
+    this.#log.info("skipped a job whose lease ran out before it could start; presque delivers it again", {
+      queue,
+      id,
+      attempt,
+    });
+    return false;
+  }
+
+  /** Its lease is kept already. */
+  #start(held: HeldJob): void {
+    held.state = "running";
+    held.startedAt = Date.now();
+    this.#running.add(held);
+    void runJob(this.#jobDeps, held).then((succeeded) => this.#worked(held, succeeded));
+  }
+
+  /** Work is over: the slot is free; a succeeded job waits for its ack's answer in #acked. */
+  #worked(held: HeldJob, succeeded: boolean): void {
+    this.#running.delete(held);
+    if (succeeded) {
+      this.#processed++;
+      held.state = "settling";
+      this.#settling++;
+    } else {
+      this.#failed++;
+      this.#leases.release(held); // the nack was answered (or gave up)
     }
+    this.#startNext();
+    this.#notify();
+  }
+
+  #acked(held: HeldJob, reply: AckReply): void {
+    this.#settling--;
+    this.#leases.release(held);
+    reportAckAnswer(this.#log, held.job, reply);
+    if (this.#stopping) this.#notify();
+  }
+
+  /** The lease keeper could not extend this job's lease. */
+  #lost(held: HeldJob, error: unknown): void {
+    if (held.state === "settling") return; // its ack's answer says what became of it
+    if (held.state === "waiting") {
+      held.lost = true; // skipped when its turn comes
+      return;
+    }
+    const { queue, id } = held.job;
+    this.#log.warn("lost the lease of a running job; it may run twice", { queue, id, error });
+    held.abort(new Error("lease lost"));
   }
 
   #startNext(): void {
-    const next = this.#stopping ? undefined : this.#backlog.shift();
-    if (next) this.#start(next);
+    while (!this.#stopping && this.#running.size < this.#settings.concurrency) {
+      const next = this.#backlog.shift();
+      if (next === undefined) return;
+      if (this.#canStart(next)) this.#start(next);
+    }
   }
 
   #notify(): void {
+    if (this.#changed.length === 0) return;
     const waiting = this.#changed;
     this.#changed = [];
     for (const wake of waiting) wake();
@@ -205,6 +221,7 @@ export class Worker<Payload = unknown> {
     return new Promise((resolve) => this.#changed.push(resolve));
   }
 
+  /** For long-poll: a poll takes only what it can start (nothing would give the rest back at stop). */
   async #freeSlots(): Promise<number> {
     for (;;) {
       const free = this.#settings.concurrency - this.#running.size - this.#backlog.length;
@@ -215,12 +232,14 @@ export class Worker<Payload = unknown> {
 
   async #drain(): Promise<void> {
     this.#stopping = true;
+    for (const held of this.#backlog) this.#leases.release(held);
     this.#backlog.length = 0;
-    // A long poll holds no unstarted jobs: end it now. The stream stays open while jobs run,
-    // because closing it gives every unsettled job of the subscription back, running ones too.
+    // A long poll holds no unstarted jobs: end it now. The stream stays open while jobs run and
+    // their acks are answered, because closing it gives every unsettled job of the subscription
+    // back, running ones too.
     if (this.#mode.current === "poll") this.#source.abort();
     const grace = AbortSignal.timeout(this.#settings.shutdownGraceMs);
-    while (this.#running.size > 0 && !grace.aborted) {
+    while (this.#running.size + this.#settling > 0 && !grace.aborted) {
       await Promise.race([
         this.#nextChange(),
         new Promise((resolve) => grace.addEventListener("abort", resolve)),
@@ -228,7 +247,7 @@ export class Worker<Payload = unknown> {
     }
     if (this.#running.size > 0) {
       this.#log.warn("shutdown grace is over; giving back unfinished jobs", { running: this.#running.size });
-      for (const { abort } of this.#running) abort.abort(new Error("worker is shutting down"));
+      for (const held of this.#running) held.abort(new Error("worker is shutting down"));
     }
     this.#source.abort();
   }
