@@ -4,6 +4,7 @@ import {
   type ContextValues,
   createContextKey,
   type Interceptor,
+  type StreamRequest,
 } from "@connectrpc/connect";
 import { isAudited, writeAuditLine } from "../auth/audit-log.ts";
 import { everything, type Grant } from "../auth/grant.ts";
@@ -48,7 +49,9 @@ export function createAuthInterceptor(gate: RequestGate, log: Logger): Intercept
       remoteAddress,
     });
 
-  return (next) => async (req) => {
+  // Not an async function: a unary call that needs no audit line is passed on as it is, without
+  // one more promise around its answer (a refusal thrown here rejects the caller's await alike).
+  return (next) => (req) => {
     const { name, rule } = procedureOf(req);
     if (rule === undefined) throw new ConnectError(`no access rule for ${name}`, Code.Internal);
     const facts = req.contextValues.get(requestFactsKey);
@@ -58,29 +61,43 @@ export function createAuthInterceptor(gate: RequestGate, log: Logger): Intercept
         admit(gate, facts, rule, {}, req.contextValues);
         return next(req);
       }
-      // A server stream that names queues (Subscribe): its one request message, read to the
-      // end now (as connect-es would) so it is checked before the handler runs.
-      const messages: unknown[] = [];
-      for await (const message of req.message) messages.push(message);
-      admit(gate, facts, rule, messages[0] ?? {}, req.contextValues);
-      return next({
-        ...req,
-        message: (async function* () {
-          yield* messages;
-        })() as typeof req.message,
-      });
+      return admitStream(gate, next, req, facts, rule);
     }
     const admitted = admit(gate, facts, rule, req.message, req.contextValues);
     if (!isAudited(rule.access)) return next(req);
-    try {
-      const res = await next(req);
-      audit(name, admitted, facts.remoteAddress, "ok");
-      return res;
-    } catch (error) {
-      audit(name, admitted, facts.remoteAddress, Code[toConnectError(error).code] ?? "unknown");
-      throw error;
-    }
+    return next(req).then(
+      (res) => {
+        audit(name, admitted, facts.remoteAddress, "ok");
+        return res;
+      },
+      (error: unknown) => {
+        audit(name, admitted, facts.remoteAddress, Code[toConnectError(error).code] ?? "unknown");
+        throw error;
+      },
+    );
   };
+}
+
+/**
+ * A server stream that names queues (Subscribe): its one request message, read to the end now
+ * (as connect-es would) so it is checked before the handler runs.
+ */
+async function admitStream(
+  gate: RequestGate,
+  next: Parameters<Interceptor>[0],
+  req: StreamRequest,
+  facts: RequestFacts,
+  rule: RpcAccess,
+) {
+  const messages: unknown[] = [];
+  for await (const message of req.message) messages.push(message);
+  admit(gate, facts, rule, messages[0] ?? {}, req.contextValues);
+  return next({
+    ...req,
+    message: (async function* () {
+      yield* messages;
+    })() as typeof req.message,
+  });
 }
 
 interface Admitted {

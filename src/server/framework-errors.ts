@@ -91,18 +91,16 @@ function fillEmptyErrors(req: Request, res: Response): void {
     writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
     end(...args: unknown[]): unknown;
   };
-  const writeHead = target.writeHead.bind(target);
-  const end = target.end.bind(target);
+  // The class's own methods, called on the response: no bound copies per request.
+  const { writeHead, end } = target;
   let body: string | undefined;
   target.writeHead = (status, headers) => {
     const describe = frameworkErrors[status];
-    const typed =
-      res.getHeader("content-type") !== undefined ||
-      Object.keys(headers ?? {}).some((name) => name.toLowerCase() === "content-type");
-    if (!describe || typed) return writeHead(status, headers);
+    if (!describe || res.getHeader("content-type") !== undefined || hasContentType(headers))
+      return writeHead.call(target, status, headers);
     const { code, message } = describe(req);
     body = JSON.stringify({ code: codeName(code), message });
-    return writeHead(status, {
+    return writeHead.call(target, status, {
       ...headers,
       "content-type": "application/json",
       "content-length": Buffer.byteLength(body),
@@ -114,8 +112,13 @@ function fillEmptyErrors(req: Request, res: Response): void {
     body = undefined;
     // end() or end(callback): nothing was written, so the JSON goes out instead.
     if (pending !== undefined && (args.length === 0 || typeof args[0] === "function")) {
-      return end(pending, ...args);
+      return end.call(target, pending, ...args);
     }
-    return end(...args);
+    return end.apply(target, args);
   };
+}
+
+function hasContentType(headers: OutgoingHttpHeaders | undefined): boolean {
+  for (const name in headers) if (name.toLowerCase() === "content-type") return true;
+  return false;
 }

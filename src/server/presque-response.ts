@@ -80,10 +80,9 @@ export class PresqueHttp2Response extends http2.Http2ServerResponse implements O
   }
 
   #writeHeadNow(args: unknown[]): this {
-    const [status, second, third] = args as [number, unknown, unknown];
-    if (typeof second === "string")
-      return super.writeHead(status, second, withRequestId(this, third) as http.OutgoingHttpHeaders);
-    return super.writeHead(status, withRequestId(this, second) as http.OutgoingHttpHeaders);
+    // The compatibility writeHead sets its headers one by one anyway: no copy of them needed.
+    if (this.requestId !== "") this.setHeader("x-request-id", this.requestId);
+    return (super.writeHead as Call).apply(this, args) as this;
   }
 
   override writeHead(...args: unknown[]): this {
