@@ -92,9 +92,11 @@ export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobO
     if (checked.idempotencyKey !== undefined) {
       // what makes two requests "the same": the payloads and every option but the key itself
       const { idempotencyKey: _key, idempotencyMs: _window, ...request } = checked;
-      checked.idempotencyDigest = createHash("sha256")
-        .update(JSON.stringify([payloads, request]))
-        .digest("base64");
+      // Each payload length-prefixed, hashed as it is: JSON.stringify of the payloads would
+      // escape every quote of every one of them, a copy of the whole batch.
+      const hash = createHash("sha256").update(JSON.stringify(request));
+      for (const payload of payloads) hash.update(`\n${payload.length}\n`).update(payload);
+      checked.idempotencyDigest = hash.digest("base64");
     }
     return checked;
   };
