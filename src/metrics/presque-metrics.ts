@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { RedisHealth } from "../engine/store/redis-health.ts";
 import type { StatsReader } from "../engine/views/queue-stats.ts";
+import { createRequestSeries } from "./request-series.ts";
 
 export interface PresqueMetrics {
   /** Reads Redis (queue sizes, lifetime counters, a PING) and renders the Prometheus text. */
@@ -56,20 +57,19 @@ export function createPresqueMetrics({
     help: "Round-trip time of a PING to Redis, measured at this scrape.",
     registers,
   });
-  const requests = new Counter({
-    name: "presque_requests_total",
-    help: "HTTP requests (REST and RPC) by route template or RPC procedure.",
-    labelNames: ["route", "method", "status"] as const,
-    registers,
-  });
-  const requestSeconds = new Histogram({
-    name: "presque_request_duration_seconds",
-    help: "Time from request to the end of the response (streams: their whole life).",
-    labelNames: ["route", "method"] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers,
-  });
-  const requestLabels = createRequestLabels();
+  // Counted per series in plain numbers (request-series.ts): these two move on every request.
+  const requests = createRequestSeries(
+    registry,
+    {
+      name: "presque_requests_total",
+      help: "HTTP requests (REST and RPC) by route template or RPC procedure.",
+    },
+    {
+      name: "presque_request_duration_seconds",
+      help: "Time from request to the end of the response (streams: their whole life).",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    },
+  );
   const ackLatency = new Histogram({
     name: "presque_ack_latency_seconds",
     help: "Time from enqueue to ack (Redis clock), observed by the process that took the ack.",
@@ -114,47 +114,10 @@ export function createPresqueMetrics({
     },
     contentType: registry.contentType,
     observeRequest(route, method, status, seconds) {
-      const labels = requestLabels.of(route, method, status);
-      requests.inc(labels.withStatus, 1);
-      requestSeconds.observe(labels.withoutStatus, seconds);
+      requests.observe(route, method, status, seconds);
     },
     observeAckLatency(queue, milliseconds) {
       ackLatency.observe({ queue }, milliseconds / 1000);
     },
-  };
-}
-
-interface RequestLabels {
-  withStatus: { route: string; method: string; status: string };
-  withoutStatus: { route: string; method: string };
-}
-
-/**
- * The label objects of the request metrics, built once per route, method and status rather than
- * on every request. Their number is bounded: routes are templates, methods and statuses few.
- */
-function createRequestLabels() {
-  const byRoute = new Map<string, Map<string, Map<number, RequestLabels>>>();
-  const made = (route: string, method: string, status: number): RequestLabels => {
-    let byMethod = byRoute.get(route);
-    if (byMethod === undefined) {
-      byMethod = new Map();
-      byRoute.set(route, byMethod);
-    }
-    let byStatus = byMethod.get(method);
-    if (byStatus === undefined) {
-      byStatus = new Map();
-      byMethod.set(method, byStatus);
-    }
-    const labels = {
-      withStatus: { route, method, status: String(status) },
-      withoutStatus: { route, method },
-    };
-    byStatus.set(status, labels);
-    return labels;
-  };
-  return {
-    of: (route: string, method: string, status: number): RequestLabels =>
-      byRoute.get(route)?.get(method)?.get(status) ?? made(route, method, status),
   };
 }
