@@ -1,11 +1,13 @@
 import { loadavg } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { startThrowawayRedis } from "../../test/support/throwaway-redis.ts";
 import { plan } from "../bench-plan.ts";
 import { bullmqDelayed } from "../bullmq-scenarios.ts";
 import { latenessOf, median } from "../measure.ts";
 import { type DelayedJob, type DueMode, presqueDelayedJobs } from "../presque-delayed.ts";
 import { traceDelayed } from "./delayed-trace.ts";
-import { servePresque } from "./served-presque.ts";
+import { type ListeningProcess, startListening } from "./listening-process.ts";
 
 /*
  * The delayed-job scenario alone, for working on lateness without the whole bench:
@@ -13,37 +15,67 @@ import { servePresque } from "./served-presque.ts";
  * a throwaway Redis, presque served by its own process, plan.rounds rounds of presque (run_at)
  * and BullMQ taking turns. BENCH_DUE=delay_seconds adds presque with delay_seconds (due = before
  * the request + the delay) to each round; BENCH_TRACE=1 follows presque's jobs through Redis with
- * MONITOR (slower) and prints where the lateness went.
+ * MONITOR (slower) and prints where the lateness went (the first tree's jobs);
+ * BENCH_TREES=before=/path,after=/path serves presque from each of those trees (checkouts with
+ * node_modules), taking turns in every round, so a change is measured before and after at once;
+ * BENCH_ROUNDS=n for more rounds than the plan's.
  */
 
 const modes: DueMode[] = process.env.BENCH_DUE === "delay_seconds" ? ["run_at", "delay_seconds"] : ["run_at"];
+const trees = (process.env.BENCH_TREES ?? `presque=${fileURLToPath(new URL("../..", import.meta.url))}`)
+  .split(",")
+  .map((entry) => entry.split("=") as [string, string]);
+const rounds = Number(process.env.BENCH_ROUNDS ?? plan.rounds);
 const redis = await startThrowawayRedis("bench-delayed");
-const presque = await servePresque(redis.url).catch(async (error: unknown) => {
+const servers: [string, ListeningProcess][] = [];
+const stopAll = async () => {
+  await Promise.all(servers.map(([, server]) => server.stop()));
   await redis.stop();
+};
+try {
+  for (const [name, tree] of trees) {
+    const bin = join(tree, "bin", "presque.js");
+    const args = [bin, "serve", "--port", "0", "--host", "127.0.0.1"];
+    const env = {
+      REDIS_URL: redis.url,
+      PRESQUE_LOG_REQUESTS: "false",
+      PRESQUE_PREFIX: `bench-delayed-${name}`,
+    };
+    servers.push([name, await startListening(`presque ${name}`, args, env)]);
+  }
+} catch (error) {
+  await stopAll();
   throw error;
-});
-const trace = process.env.BENCH_TRACE === "1" ? await traceDelayed(redis.url, "bench-served-") : undefined;
+}
+const trace =
+  process.env.BENCH_TRACE === "1"
+    ? await traceDelayed(redis.url, `bench-delayed-${trees[0]?.[0]}:`)
+    : undefined;
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(" ");
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 try {
-  console.log(`load average ${load()} at start; presque pid ${presque.pid}`);
+  console.log(`load average ${load()} at start; ${rounds} rounds`);
   const jobs: Record<string, DelayedJob[]> = {};
   const bullmq: number[] = [];
-  for (let round = 0; round < plan.rounds; round++) {
-    for (const mode of modes)
-      jobs[mode] = [...(jobs[mode] ?? []), ...(await presqueDelayedJobs(presque.url, mode))];
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, server] of servers) {
+      for (const mode of modes) {
+        const label = `${name} ${mode}`;
+        jobs[label] = [...(jobs[label] ?? []), ...(await presqueDelayedJobs(server.url, mode))];
+      }
+    }
     bullmq.push(...(await bullmqDelayed({ host: "127.0.0.1", port: redis.port })));
   }
   const line = (name: string, values: number[]) => {
     const { jobs: count, medianMs, p99Ms } = latenessOf(values);
     console.log(`${name}: ${count} jobs, lateness median ${ms(medianMs)}, p99 ${ms(p99Ms)}`);
   };
-  for (const [mode, records] of Object.entries(jobs)) {
+  for (const [label, records] of Object.entries(jobs)) {
     line(
-      `presque ${mode}`,
+      `presque ${label}`,
       records.map((job) => job.receivedAt - job.dueAt),
     );
     line(
@@ -69,7 +101,7 @@ try {
       "  due after them",
       after.map((job) => job.receivedAt - job.dueAt),
     );
-    if (!trace) continue;
+    if (!trace || !label.startsWith(`${trees[0]?.[0]} `)) continue;
     const traced = trace.steps(records);
     for (const by of ["reaper", "fetch", "?"]) {
       const steps = traced.filter((job) => job.promotedBy === by).map((job) => job.steps);
@@ -86,6 +118,5 @@ try {
   console.log(`load average ${load()} at end`);
 } finally {
   await trace?.close();
-  await presque.stop();
-  await redis.stop();
+  await stopAll();
 }
