@@ -34,24 +34,23 @@ export function readBody(req: Request, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const stop = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-      req.off("close", onClose);
-    };
+    // Once settled, later events (the close after the end) are ignored: cheaper than taking the
+    // four listeners off again on every request.
+    let settled = false;
     const onData = (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
       if (size <= maxBytes) {
         chunks.push(chunk);
         return;
       }
-      stop();
+      settled = true;
       reject(tooLarge(maxBytes));
       req.destroy();
     };
     const onEnd = () => {
-      stop();
+      if (settled) return;
+      settled = true;
       try {
         resolve(utf8Text(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
       } catch (invalid) {
@@ -59,11 +58,13 @@ export function readBody(req: Request, maxBytes: number): Promise<string> {
       }
     };
     const onError = (error: Error) => {
-      stop();
+      if (settled) return;
+      settled = true;
       reject(error);
     };
     const onClose = () => {
-      stop();
+      if (settled) return;
+      settled = true;
       reject(prematureClose());
     };
     req.on("data", onData);

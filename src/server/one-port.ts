@@ -3,7 +3,7 @@ import http2 from "node:http2";
 import net from "node:net";
 import tls from "node:tls";
 import { answerClientErrors } from "./h1-client-errors.ts";
-import { closeWhenIdle, limitBodyTime } from "./h2-timeouts.ts";
+import { closeWhenIdle, createBodyDeadlines } from "./h2-timeouts.ts";
 import { sniffPreface } from "./preface-sniffer.ts";
 import { PresqueHttp2Response, PresqueResponse } from "./presque-response.ts";
 import { createTlsAcceptor } from "./tls-acceptor.ts";
@@ -82,11 +82,12 @@ export function createOnePortServer(
     requestTimeoutMs: limits.requestTimeoutMs,
     lingerMs: limits.idleTimeoutMs,
   });
+  const bodyDeadlines = createBodyDeadlines(limits.requestTimeoutMs);
   // PresqueHttp2Response holds an error's answer until the request body is in (see there).
   const h2 = http2.createServer(
     { Http2ServerResponse: PresqueHttp2Response as unknown as typeof http2.Http2ServerResponse },
     (req, res) => {
-      limitBodyTime(req, res, limits.requestTimeoutMs);
+      bodyDeadlines.watch(req, res);
       handler(req, res as PresqueHttp2Response);
     },
   );
@@ -150,6 +151,7 @@ export function createOnePortServer(
       }, graceMs);
       await closed;
       clearInterval(idleSweep);
+      bodyDeadlines.stop();
       clearTimeout(force);
       h1.close();
     },
