@@ -35,6 +35,7 @@ export function startReaper(options: {
 
   /** promoteDue over `queues`; resolves with the jobs moved and when the next pass is due. */
   const promote = async (queues: string[], listed: Promise<string[]>) => {
+    const sentAt = performance.now();
     const [names, replies] = await Promise.all([listed, store.queues.promoteDue(queues, perQueueLimit)]);
     const receivedAt = performance.now();
     known = names;
@@ -52,8 +53,10 @@ export function startReaper(options: {
         return;
       }
       let at = clock.localAt(nextDue);
-      // Due by the estimate but not by Redis: a clock step. Wait what Redis says, do not spin.
-      if (at <= receivedAt && nextDue > now) at = receivedAt + (nextDue - now);
+      // Not due yet in Redis though its moment has passed here. Sent before that moment (Node's
+      // timers fire up to 1-2 ms early): go again at once. Sent after it, the clocks stepped:
+      // wait what Redis says rather than spin.
+      if (at <= receivedAt && nextDue > now) at = sentAt < at ? receivedAt : receivedAt + (nextDue - now);
       dueAt.set(queue, at);
       next = Math.min(next, at);
     });
