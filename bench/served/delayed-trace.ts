@@ -78,6 +78,8 @@ export async function traceDelayed(redisUrl: string, keyPrefix: string) {
         };
       });
     },
+    /** Reaper passes seen (promoteDue calls of the traced prefix). */
+    passCount: () => passes.length,
     async close() {
       monitor.disconnect();
       connection.disconnect();

@@ -114,6 +114,7 @@ try {
       }
     }
   }
+  if (trace) console.log(`${trees[0]?.[0]}: ${trace.passCount()} reaper passes`);
   line("bullmq", bullmq);
   console.log(`load average ${load()} at end`);
 } finally {
