@@ -17,6 +17,8 @@ export interface RunJobDeps<Payload> {
   connectionRetries: number;
   /** Sends the ack with the others of this turn; its answer goes to the worker, not back here. */
   ack: (held: HeldJob) => void;
+  /** Told when the job's work is over (true: it succeeded and its ack is on its way): one function per worker. */
+  worked: (held: HeldJob, succeeded: boolean) => void;
   log: Logger;
 }
 
@@ -61,10 +63,10 @@ const payloadTextOf = (job: Job) =>
 /**
  * Runs one job's work: then acks it (the answer goes to the worker), or, when work throws, runs
  * fail and nacks with the error, waiting for the nack's answer. The lease is kept by the worker's
- * one lease keeper meanwhile (lease-keeper.ts), not by a timer of the job's own. Resolves with
- * true when work succeeded; never rejects.
+ * one lease keeper meanwhile (lease-keeper.ts), not by a timer of the job's own. Ends by telling
+ * `deps.worked` (no continuation made per job); never rejects.
  */
-export async function runJob<Payload>(deps: RunJobDeps<Payload>, held: HeldJob): Promise<boolean> {
+export async function runJob<Payload>(deps: RunJobDeps<Payload>, held: HeldJob): Promise<void> {
   const { options } = deps;
   const workerJob = new JobForWork<Payload>(held);
   try {
@@ -73,10 +75,11 @@ export async function runJob<Payload>(deps: RunJobDeps<Payload>, held: HeldJob):
     await options.work(workerJob);
   } catch (error) {
     await failed(deps, workerJob, held, error);
-    return false;
+    deps.worked(held, false);
+    return;
   }
   deps.ack(held);
-  return true;
+  deps.worked(held, true);
 }
 
 async function failed<Payload>(

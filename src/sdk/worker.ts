@@ -69,6 +69,7 @@ export class Worker<Payload = unknown> {
       options,
       connectionRetries,
       ack: (held) => this.#acks.ack(held),
+      worked: (held, succeeded) => this.#worked(held, succeeded),
       log: this.#log,
     };
     this.#mode = { current: this.#settings.transport === "poll" ? "poll" : "stream" };
@@ -165,7 +166,7 @@ export class Worker<Payload = unknown> {
     held.state = "running";
     held.startedAt = Date.now();
     this.#running.add(held);
-    void runJob(this.#jobDeps, held).then((succeeded) => this.#worked(held, succeeded));
+    void runJob(this.#jobDeps, held);
   }
 
   /** Work is over: the slot is free; a succeeded job waits for its ack's answer in #acked. */
