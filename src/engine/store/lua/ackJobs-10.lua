@@ -16,17 +16,30 @@
 -- @include "retire"
 
 local now = nowMs()
-local out = {}
+local ids, tokens = {}, {}
 for i = 6, #ARGV - 1, 2 do
-  local id, token = ARGV[i], ARGV[i + 1]
-  local status, j = checkLease(id, token)
-  local latency = 0
-  if status == R.ok then
+  ids[#ids + 1], tokens[#tokens + 1] = ARGV[i], ARGV[i + 1]
+end
+-- Every record read at once and every acked job finished at once: each pair answered as if
+-- acked on its own, in order, so a pair repeating an id acked before it is refused as that job
+-- now is (gone, or done and no longer leased).
+local jobs = readJobs(ids)
+local out, acked, ackedJobs, seen = {}, {}, {}, {}
+for i, id in ipairs(ids) do
+  local j = jobs[i]
+  local status, latency = leaseStatus(j, tokens[i]), 0
+  if status == R.ok and seen[id] then
+    status = setting('completedKeepCount') > 0 and R.staleLease or R.notFound
+  elseif status == R.ok then
+    seen[id] = true
     latency = now - j.enqueuedAt
-    redis.call('ZREM', Q.leased, id)
-    finishJob(id, j, now)
+    acked[#acked + 1], ackedJobs[#ackedJobs + 1] = id, j
   end
   out[#out + 1] = status
   out[#out + 1] = latency
 end
+for i = 1, #acked, 1000 do
+  redis.call('ZREM', Q.leased, unpack(acked, i, math.min(i + 999, #acked)))
+end
+finishJobs(acked, ackedJobs, now)
 return out

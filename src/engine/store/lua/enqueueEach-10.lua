@@ -34,8 +34,10 @@ end
 -- same effects as one call each, with one HINCRBY, one ZADD and one count for the lot. Their
 -- replies wait in `out` for their ids.
 local run = { payloads = {}, at = {} }
+local counted -- waiting jobs before the current run, once counted (maxLength)
 local function addRun()
   if #run.payloads == 0 then return end
+  if counted then counted = counted + #run.payloads end
   local ids = addJobs(run.payloads, run.options, now)
   for i, at in ipairs(run.at) do out[at] = ids[i] end
   run = { payloads = {}, at = {} }
@@ -48,12 +50,15 @@ for i = 7 + k, #ARGV, step do
   if o.unique or o.idempotencyKey then
     addRun()
     answer(enqueueRequest({ payload }, o, now))
+    counted = nil
   elseif o.expiresAtMs and o.expiresAtMs <= now then
     answer({ R.expired })
   else
     local waiting = 0
     if maxLength > 0 then
-      waiting = readyCount() + redis.call('ZCARD', Q.delayed) + #run.payloads
+      -- counted once, then kept up to date as jobs are taken (nothing else changes it here)
+      if not counted then counted = readyCount() + redis.call('ZCARD', Q.delayed) end
+      waiting = counted + #run.payloads
     end
     if maxLength > 0 and waiting + 1 > maxLength then
       answer({ R.full, waiting })

@@ -30,38 +30,53 @@ if leaseMs < 0 then leaseMs = setting('leaseMs') end
 local now = nowMs()
 promoteDue(now, 1000)
 
-local out, leased, handed, buried = { R.ok, now }, {}, 0, 0
-local deadline = now + leaseMs
+local handed, handedJobs, buried, seen = {}, {}, 0, {}
 -- Burials are bounded so that a backlog of expired jobs never blocks Redis for long: past the
 -- bound this call hands out what it has, and the next fetch goes on.
-while handed < count and buried < 1000 do
-  local popped = popReady(count - handed)
+while #handed < count and buried < 1000 do
+  local popped = popReady(count - #handed)
   if #popped == 0 then break end
-  for _, id in ipairs(popped) do
-    local j = readJob(id)
+  local jobs = readJobs(popped)
+  for i, id in ipairs(popped) do
+    local j = jobs[i]
     -- an id whose record is gone or no longer ready is skipped (no script leaves one behind)
-    if not j or j.state ~= 'ready' then
+    if not j or j.state ~= 'ready' or seen[id] then
     elseif j.expiresAt and j.expiresAt < now then
       buryJob(id, j, 'not started before its deadline', now)
       buried = buried + 1
     else
-      handed = handed + 1
       j.attempt, j.deliveries = j.attempt + 1, j.deliveries + 1
-      local token, tokenDeadline = '', ''
-      if leaseMs > 0 then
-        j.state, j.leaseToken = 'leased', redis.call('HINCRBY', Q.meta, 'leaseSeq', 1)
-        token, tokenDeadline = tostring(j.leaseToken), deadline
-        writeJob(id, j)
-        leased[#leased + 1] = deadline
-        leased[#leased + 1] = id
-      else
-        finishJob(id, j, now) -- with the new counts, kept if retention keeps the job
-      end
-      for _, field in ipairs({ id, j.payload, j.attempt, j.enqueuedAt, j.priority, token, tokenDeadline, j.maxAttempts, j.traceparent or '', j.deliveries }) do
-        out[#out + 1] = field
-      end
+      handed[#handed + 1], handedJobs[#handedJobs + 1] = id, j
     end
+    seen[id] = true
   end
 end
-zaddPairs(Q.leased, leased)
+
+-- The jobs handed out are written together: leased under consecutive tokens in hand-out order
+-- (one HINCRBY), or finished with their new counts (kept if retention keeps them).
+local n, deadline, firstToken = #handed, now + leaseMs, 0
+if leaseMs > 0 and n > 0 then
+  firstToken = redis.call('HINCRBY', Q.meta, 'leaseSeq', n) - n + 1
+  local leased = {}
+  for i, j in ipairs(handedJobs) do
+    j.state, j.leaseToken = 'leased', firstToken + i - 1
+    leased[#leased + 1] = deadline
+    leased[#leased + 1] = handed[i]
+  end
+  writeJobs(handed, handedJobs)
+  zaddPairs(Q.leased, leased)
+else
+  finishJobs(handed, handedJobs, now)
+end
+
+local out, at = { R.ok, now }, 2
+for i, j in ipairs(handedJobs) do
+  local token, tokenDeadline = '', ''
+  if leaseMs > 0 then token, tokenDeadline = tostring(firstToken + i - 1), deadline end
+  out[at + 1], out[at + 2], out[at + 3], out[at + 4], out[at + 5] =
+    handed[i], j.payload, j.attempt, j.enqueuedAt, j.priority
+  out[at + 6], out[at + 7], out[at + 8], out[at + 9], out[at + 10] =
+    token, tokenDeadline, j.maxAttempts, j.traceparent or '', j.deliveries
+  at = at + 10
+end
 return out

@@ -24,5 +24,5 @@ for i = 6, #ARGV do
     ids[#ids + 1], jobs[#jobs + 1] = id, j
   end
 end
-makeReady(ids, jobs)
+makeReady(ids, prioritiesOf(jobs))
 return #ids

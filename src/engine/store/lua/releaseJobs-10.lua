@@ -37,5 +37,5 @@ for i = 6, #ARGV - 1, 2 do
     released = released + 1
   end
 end
-makeReady(ids, jobs)
+makeReady(ids, prioritiesOf(jobs))
 return released

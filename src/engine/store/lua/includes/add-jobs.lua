@@ -16,35 +16,35 @@ local function addJobs(payloads, o, now)
   local maxAttempts = o.maxAttempts or 0
   if maxAttempts == 0 then maxAttempts = setting('maxAttempts') end
   local priority = o.priority or 0
-  local ids, jobs, dueArgs = {}, {}, {}
-  -- jobs of one bucket are written by one HSET
-  local bucket, fields = nil, {}
+  -- The jobs of one call differ only in their payload: the record's head is packed once.
+  local head = newJob(state, '', maxAttempts, priority, now)
+  head.expiresAt, head.traceparent, head.unique = o.expiresAtMs, o.traceparent, o.unique
+  head = packJob(head)
+  local ids, fields, dueArgs = {}, {}, {}
+  -- jobs of one bucket are written by one HSET (of at most 500 jobs)
+  local bucket = nil
   local function flush()
-    for i = 1, #fields, 1000 do
-      redis.call('HSET', bucket, unpack(fields, i, math.min(i + 999, #fields)))
-    end
+    if #fields > 0 then redis.call('HSET', bucket, unpack(fields)) end
     fields = {}
   end
   for i = 1, n do
     local id = tostring(lastId - n + i)
-    local j = newJob(state, payloads[i], maxAttempts, priority, now)
-    j.expiresAt, j.traceparent, j.unique = o.expiresAtMs, o.traceparent, o.unique
-    ids[i], jobs[i] = id, j
+    ids[i] = id
     local key = jobKey(id)
-    if key ~= bucket then
-      if bucket then flush() end
+    if key ~= bucket or #fields >= 1000 then
+      flush()
       bucket = key
     end
     fields[#fields + 1] = id
-    fields[#fields + 1] = packJob(j)
-    if o.unique then redis.call('HSET', Q.unique, o.unique, id) end
+    fields[#fields + 1] = head .. payloads[i]
     if delayed then
       dueArgs[#dueArgs + 1] = dueAt
       dueArgs[#dueArgs + 1] = id
     end
   end
   flush()
-  if delayed then zaddPairs(Q.delayed, dueArgs) else makeReady(ids, jobs) end
+  if o.unique then redis.call('HSET', Q.unique, o.unique, ids[n]) end
+  if delayed then zaddPairs(Q.delayed, dueArgs) else makeReady(ids, priority) end
   countEvent('enqueued', n, now)
   if o.requeue then countEvent('failed', n, now) end
   return ids

@@ -20,7 +20,10 @@ local SECTIONS = {
   { 64, 'deadReason', '>Hc0' },
 }
 
-local function packJob(j)
+local HEADER_BYTES = 19
+
+-- A record's sections, packed in flag order (the general case, any section present).
+local function packSections(j)
   local flags, parts = 0, {}
   for _, section in ipairs(SECTIONS) do
     local value = j[section[2]]
@@ -30,16 +33,30 @@ local function packJob(j)
       else parts[#parts + 1] = struct.pack(section[3], value) end
     end
   end
+  return flags, table.concat(parts)
+end
+
+local function packJob(j)
+  local flags, sections = 0, ''
+  -- Most records have no section, or a lease token alone: those skip the loop.
+  if j.expiresAt or j.releases or j.traceparent or j.unique or j.errors or j.deadReason then
+    flags, sections = packSections(j)
+  elseif j.leaseToken then
+    flags, sections = 2, struct.pack('>I6', j.leaseToken)
+  end
   return struct.pack(HEADER, RECORD_VERSION, STATE_CODES[j.state], flags, j.attempt, j.maxAttempts,
-    j.priority, j.deliveries, j.enqueuedAt) .. table.concat(parts) .. j.payload
+    j.priority, j.deliveries, j.enqueuedAt) .. sections .. j.payload
 end
 
 local function unpackJob(s)
-  local version, state, flags, attempt, maxAttempts, priority, deliveries, enqueuedAt, at = struct.unpack(HEADER, s)
+  local version, state, flags, attempt, maxAttempts, priority, deliveries, enqueuedAt = struct.unpack(HEADER, s)
   if version ~= RECORD_VERSION then error('presque: job record of unknown version ' .. version) end
   local j = { state = STATE_NAMES[state], attempt = attempt, maxAttempts = maxAttempts, priority = priority,
-    deliveries = deliveries, enqueuedAt = enqueuedAt }
-  if flags > 0 then
+    deliveries = deliveries, enqueuedAt = enqueuedAt, payload = false }
+  local at = HEADER_BYTES + 1
+  if flags == 2 then
+    j.leaseToken, at = struct.unpack('>I6', s, at)
+  elseif flags ~= 0 then
     for _, section in ipairs(SECTIONS) do
       if bit.band(flags, section[1]) ~= 0 then j[section[2]], at = struct.unpack(section[3], s, at) end
     end
@@ -58,6 +75,49 @@ end
 local function writeJob(id, j) redis.call('HSET', jobKey(id), id, packJob(j)) end
 
 local function deleteJob(id) redis.call('HDEL', jobKey(id), id) end
+
+-- One command per bucket for many jobs (ids of one call are mostly of one bucket, and in runs):
+-- `command` gets the ids, or id, value pairs when `values` is given, at most 1000 arguments at a
+-- time (unpack() of a long table overflows Lua's stack). Returns the replies' elements in order.
+local function eachBucket(command, ids, values)
+  local replies, args, key = {}, {}, nil
+  local function send()
+    if #args == 0 then return end
+    local reply = redis.call(command, key, unpack(args))
+    if type(reply) == 'table' then
+      for _, value in ipairs(reply) do replies[#replies + 1] = value end
+    end
+    args = {}
+  end
+  for i, id in ipairs(ids) do
+    local k = jobKey(id)
+    if k ~= key or #args >= 1000 then
+      send()
+      key = k
+    end
+    args[#args + 1] = id
+    if values then args[#args + 1] = values[i] end
+  end
+  send()
+  return replies
+end
+
+-- The records of `ids` (false where a job is gone), with one HMGET per bucket.
+local function readJobs(ids)
+  local jobs = eachBucket('HMGET', ids)
+  for i = 1, #ids do jobs[i] = jobs[i] and unpackJob(jobs[i]) end
+  return jobs
+end
+
+-- Writes the records `jobs` of `ids`, with one HSET per bucket.
+local function writeJobs(ids, jobs)
+  local packed = {}
+  for i = 1, #ids do packed[i] = packJob(jobs[i]) end
+  eachBucket('HSET', ids, packed)
+end
+
+-- Deletes the records of `ids`, with one HDEL per bucket.
+local function deleteJobs(ids) eachBucket('HDEL', ids) end
 
 -- A new job's record: state, payload and the fields every job has; the caller adds the rest.
 local function newJob(state, payload, maxAttempts, priority, now)

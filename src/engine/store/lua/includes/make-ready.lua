@@ -7,17 +7,21 @@
 -- both sets are empty.
 local PRIORITY_STEP = 4398046511104
 
--- Puts jobs into the ready index in the given order. `jobs` are records (job-record.lua) already
--- marked ready and written by the caller; `ids` their ids. Announces on the wake channel when
--- nothing was ready and the queue is not stopped, so long-polling consumers in every presque
--- process try again.
-local function makeReady(ids, jobs)
+-- Puts jobs into the ready index in the given order. `priorities` are the jobs' priorities, or
+-- one number, the priority of them all (a new batch); their records are already marked ready and
+-- written by the caller; `ids` their ids. Announces on the wake channel when nothing was ready and
+-- the queue is not stopped, so long-polling consumers in every presque process try again.
+local function makeReady(ids, priorities)
   local n = #ids
   if n == 0 then return end
   local wasEmpty = readyCount() == 0
-  local plain, ranked = {}, {}
-  for i = 1, n do
-    if jobs[i].priority == 0 then plain[#plain + 1] = ids[i] else ranked[#ranked + 1] = i end
+  local plain, ranked = ids, {}
+  if priorities ~= 0 then
+    local all = type(priorities) == 'number' and priorities
+    plain = {}
+    for i = 1, n do
+      if (all or priorities[i]) == 0 then plain[#plain + 1] = ids[i] else ranked[#ranked + 1] = i end
+    end
   end
   for i = 1, #plain, 1000 do
     redis.call('RPUSH', Q.ready, unpack(plain, i, math.min(i + 999, #plain)))
@@ -29,7 +33,7 @@ local function makeReady(ids, jobs)
     local lastSeq = redis.call('HINCRBY', Q.meta, 'readySeq', #ranked)
     local high, low = {}, {}
     for k, i in ipairs(ranked) do
-      local priority = jobs[i].priority
+      local priority = type(priorities) == 'number' and priorities or priorities[i]
       local into = priority > 0 and high or low
       into[#into + 1] = -priority * PRIORITY_STEP + (lastSeq - #ranked + k)
       into[#into + 1] = ids[i]
@@ -42,11 +46,18 @@ local function makeReady(ids, jobs)
   end
 end
 
+-- The priorities of records (job-record.lua), for makeReady.
+local function prioritiesOf(jobs)
+  local priorities = {}
+  for i, j in ipairs(jobs) do priorities[i] = j.priority end
+  return priorities
+end
+
 -- One job back to ready: its record is marked ready and written, then indexed.
 local function makeOneReady(id, j)
   j.state = 'ready'
   writeJob(id, j)
-  makeReady({ id }, { j })
+  makeReady({ id }, j.priority)
 end
 
 -- Takes up to n ids off the ready index, in fetch order (high, list, low).

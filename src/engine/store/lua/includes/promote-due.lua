@@ -9,15 +9,14 @@ local function promoteDue(now, limit)
   if #due > 0 then
     redis.call('ZREM', Q.delayed, unpack(due))
     local ids, jobs = {}, {}
-    for _, id in ipairs(due) do
-      local j = readJob(id)
+    for i, j in ipairs(readJobs(due)) do
       if j then
         j.state = 'ready'
-        writeJob(id, j)
-        ids[#ids + 1], jobs[#jobs + 1] = id, j
+        ids[#ids + 1], jobs[#jobs + 1] = due[i], j
       end
     end
-    makeReady(ids, jobs)
+    writeJobs(ids, jobs)
+    makeReady(ids, prioritiesOf(jobs))
   end
 
   local expired = redis.call('ZRANGEBYSCORE', Q.leased, '-inf', now, 'LIMIT', 0, limit)
@@ -26,11 +25,11 @@ local function promoteDue(now, limit)
     local j = endDelivery(id, 'lease expired', now)
     if j then
       j.state = 'ready'
-      writeJob(id, j)
       again[#again + 1], jobs[#jobs + 1] = id, j
     end
   end
-  makeReady(again, jobs)
+  writeJobs(again, jobs)
+  makeReady(again, prioritiesOf(jobs))
   if #expired > 0 then countEvent('expiredLeases', #expired, now) end
   return #due + #expired
 end

@@ -11,19 +11,34 @@ local Q = {
   ready = KEYS[1], readyHigh = KEYS[2], readyLow = KEYS[3], delayed = KEYS[4], leased = KEYS[5],
   meta = KEYS[6], settings = KEYS[7], dead = KEYS[8], done = KEYS[9], unique = KEYS[10],
   jobPrefix = ARGV[1], idemPrefix = ARGV[2], wakeChannel = ARGV[3], name = ARGV[4],
-  defaults = cjson.decode(ARGV[5]),
 }
 
--- A queue setting: the value stored for this queue, else presque's default.
+-- A queue setting: the value stored for this queue, else presque's default. No script changes
+-- settings, so the hash is read once per call (one HGETALL, usually of an absent key) and the
+-- defaults decoded only when a setting is asked for.
+local settings
 local function setting(name)
-  local value = redis.call('HGET', Q.settings, name)
-  if value then return tonumber(value) or value end
-  return Q.defaults[name]
+  if not settings then
+    settings = {}
+    local stored = redis.call('HGETALL', Q.settings)
+    for i = 1, #stored, 2 do settings[stored[i]] = tonumber(stored[i + 1]) or stored[i + 1] end
+    for key, value in pairs(cjson.decode(ARGV[5])) do
+      if settings[key] == nil then settings[key] = value end
+    end
+  end
+  return settings[name]
 end
 
 -- Job records live in hashes of 65536 ids each (`<jobPrefix><bucket>`, field = id): ids are a
--- per-queue sequence, so buckets fill and empty in order and none grows without bound.
-local function jobKey(id) return Q.jobPrefix .. math.floor(tonumber(id) / 65536) end
+-- per-queue sequence, so buckets fill and empty in order and none grows without bound. The jobs
+-- of one call are mostly of one bucket, so its key is built once.
+local BUCKET_IDS = 65536
+local lastBucket, lastKey
+local function jobKey(id)
+  local bucket = math.floor(tonumber(id) / BUCKET_IDS)
+  if bucket ~= lastBucket then lastBucket, lastKey = bucket, Q.jobPrefix .. bucket end
+  return lastKey
+end
 
 -- Jobs waiting to be handed out: the priority-0 list and both priority sets.
 local function readyCount()

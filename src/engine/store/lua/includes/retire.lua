@@ -1,5 +1,6 @@
 -- @include "job-record"
 -- @include "count-event"
+-- @include "zadd-pairs"
 -- Where jobs go when they leave the queue for good: finished (acked) or dead.
 
 -- Frees a job's unique key, if it holds one, so a new job with that key can be enqueued.
@@ -7,21 +8,6 @@
 local function releaseUnique(id, j)
   local key = j.unique
   if key and redis.call('HGET', Q.unique, key) == id then redis.call('HDEL', Q.unique, key) end
-end
-
--- Deletes the records of `ids` (job-record.lua), one HDEL per bucket.
-local function deleteJobs(ids)
-  local byKey = {}
-  for _, id in ipairs(ids) do
-    local key = jobKey(id)
-    local fields = byKey[key]
-    if not fields then
-      fields = {}
-      byKey[key] = fields
-    end
-    fields[#fields + 1] = id
-  end
-  for key, fields in pairs(byKey) do redis.call('HDEL', key, unpack(fields)) end
 end
 
 -- Keeps a ZSET of retired jobs within `keepCount` entries and `keepMs` of age, deleting the
@@ -40,22 +26,32 @@ local function trimRetired(key, keepCount, keepMs, now)
   redis.call('ZREM', key, unpack(old))
 end
 
--- A job is done: removed, or kept in `done` when the queue's retention asks for it (the time it
--- finished is its score there). The trim also runs with a count of 0, so jobs kept before the
--- setting was lowered do not stay forever. `j` is the job's record.
-local function finishJob(id, j, now)
-  releaseUnique(id, j)
+-- Jobs are done: removed, or kept in `done` when the queue's retention asks for it (the time they
+-- finished is their score there). The trim also runs with a count of 0, so jobs kept before the
+-- setting was lowered do not stay forever. `jobs` are the records of `ids`. One command per
+-- bucket and set for all of them; the trim once, which keeps the same newest jobs as a trim after
+-- each would.
+local function finishJobs(ids, jobs, now)
+  if #ids == 0 then return end
+  for i, id in ipairs(ids) do releaseUnique(id, jobs[i]) end
   local keepCount, keepMs = setting('completedKeepCount'), setting('completedKeepMs')
   if keepCount > 0 then
-    j.state, j.leaseToken = 'done', nil
-    writeJob(id, j)
-    redis.call('ZADD', Q.done, now, id)
+    local scored = {}
+    for i, id in ipairs(ids) do
+      jobs[i].state, jobs[i].leaseToken = 'done', nil
+      scored[#scored + 1] = now
+      scored[#scored + 1] = id
+    end
+    writeJobs(ids, jobs)
+    zaddPairs(Q.done, scored)
   else
-    deleteJob(id)
+    deleteJobs(ids)
   end
   trimRetired(Q.done, keepCount, keepMs, now)
-  countEvent('processed', 1, now)
+  countEvent('processed', #ids, now)
 end
+
+local function finishJob(id, j, now) finishJobs({ id }, { j }, now) end
 
 -- Retention by age needs no new job to apply: the reaper calls this on every pass.
 local function trimAllRetired(now)
