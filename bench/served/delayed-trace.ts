@@ -72,6 +72,7 @@ export async function traceDelayed(redisUrl: string, keyPrefix: string) {
             "due → next reaper pass": (passes.find((t) => t >= due) ?? Number.NaN) - due,
             "due → promoted": promoted - due,
             "promoted → fetched": fetched - promoted,
+            "due → fetched (presque's engine and Redis)": fetched - due,
             "fetched → received": job.receivedAt - fetched,
             "due → received": job.receivedAt - due,
           },

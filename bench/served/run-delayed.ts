@@ -15,7 +15,7 @@ import { type ListeningProcess, startListening } from "./listening-process.ts";
  * a throwaway Redis, presque served by its own process, plan.rounds rounds of presque (run_at)
  * and BullMQ taking turns. BENCH_DUE=delay_seconds adds presque with delay_seconds (due = before
  * the request + the delay) to each round; BENCH_TRACE=1 follows presque's jobs through Redis with
- * MONITOR (slower) and prints where the lateness went (the first tree's jobs);
+ * MONITOR (slower) and prints where the lateness went;
  * BENCH_TREES=before=/path,after=/path serves presque from each of those trees (checkouts with
  * node_modules), taking turns in every round, so a change is measured before and after at once;
  * BENCH_ROUNDS=n for more rounds than the plan's.
@@ -47,10 +47,14 @@ try {
   await stopAll();
   throw error;
 }
-const trace =
+// one MONITOR per tree, each following its own key prefix
+const traces = new Map(
   process.env.BENCH_TRACE === "1"
-    ? await traceDelayed(redis.url, `bench-delayed-${trees[0]?.[0]}:`)
-    : undefined;
+    ? await Promise.all(
+        trees.map(async ([name]) => [name, await traceDelayed(redis.url, `bench-delayed-${name}:`)] as const),
+      )
+    : [],
+);
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -101,10 +105,11 @@ try {
       "  due after them",
       after.map((job) => job.receivedAt - job.dueAt),
     );
-    if (!trace || !label.startsWith(`${trees[0]?.[0]} `)) continue;
+    const trace = traces.get(label.split(" ")[0] as string);
+    if (!trace) continue;
     const traced = trace.steps(records);
-    for (const by of ["reaper", "fetch", "?"]) {
-      const steps = traced.filter((job) => job.promotedBy === by).map((job) => job.steps);
+    for (const by of ["any", "reaper", "fetch", "?"]) {
+      const steps = traced.filter((job) => by === "any" || job.promotedBy === by).map((job) => job.steps);
       if (steps.length === 0) continue;
       console.log(`  ${steps.length} promoted by ${by}:`);
       for (const name of Object.keys(steps[0] ?? {}) as (keyof (typeof steps)[0])[]) {
@@ -114,10 +119,10 @@ try {
       }
     }
   }
-  if (trace) console.log(`${trees[0]?.[0]}: ${trace.passCount()} reaper passes`);
+  for (const [name, trace] of traces) console.log(`${name}: ${trace.passCount()} reaper passes`);
   line("bullmq", bullmq);
   console.log(`load average ${load()} at end`);
 } finally {
-  await trace?.close();
+  for (const trace of traces.values()) await trace.close();
   await stopAll();
 }
