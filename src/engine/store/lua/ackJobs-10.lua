@@ -26,11 +26,13 @@ end
 local jobs = readJobs(ids)
 local out, acked, ackedJobs, seen = {}, {}, {}, {}
 for i, id in ipairs(ids) do
-  local j = jobs[i]
-  local status, latency = leaseStatus(j, tokens[i]), 0
-  if status == R.ok and seen[id] then
+  local j, status, latency = jobs[i], nil, 0
+  if seen[id] then
     status = setting('completedKeepCount') > 0 and R.staleLease or R.notFound
-  elseif status == R.ok then
+  else
+    status = leaseStatus(j, tokens[i])
+  end
+  if status == R.ok then
     seen[id] = true
     latency = now - j.enqueuedAt
     acked[#acked + 1], ackedJobs[#ackedJobs + 1] = id, j
