@@ -57,10 +57,11 @@ end
 local n, deadline, firstToken = #handed, now + leaseMs, 0
 if leaseMs > 0 and n > 0 then
   firstToken = redis.call('HINCRBY', Q.meta, 'leaseSeq', n) - n + 1
-  local leased = {}
+  -- one score text for all, not a number for Redis to format per job
+  local leased, score = {}, string.format('%.17g', deadline)
   for i, j in ipairs(handedJobs) do
     j.state, j.leaseToken = 'leased', firstToken + i - 1
-    leased[#leased + 1] = deadline
+    leased[#leased + 1] = score
     leased[#leased + 1] = handed[i]
   end
   writeJobs(handed, handedJobs)
@@ -72,7 +73,7 @@ end
 local out, at = { R.ok, now }, 2
 for i, j in ipairs(handedJobs) do
   local token, tokenDeadline = '', ''
-  if leaseMs > 0 then token, tokenDeadline = tostring(firstToken + i - 1), deadline end
+  if leaseMs > 0 then token, tokenDeadline = j.leaseToken, deadline end
   out[at + 1], out[at + 2], out[at + 3], out[at + 4], out[at + 5] =
     handed[i], j.payload, j.attempt, j.enqueuedAt, j.priority
   out[at + 6], out[at + 7], out[at + 8], out[at + 9], out[at + 10] =

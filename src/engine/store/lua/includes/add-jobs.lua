@@ -20,7 +20,8 @@ local function addJobs(payloads, o, now)
   local head = newJob(state, '', maxAttempts, priority, now)
   head.expiresAt, head.traceparent, head.unique = o.expiresAtMs, o.traceparent, o.unique
   head = packJob(head)
-  local ids, fields, dueArgs = {}, {}, {}
+  -- one score text for all, not a number for Redis to format per job
+  local ids, fields, dueArgs, dueText = {}, {}, {}, string.format('%.17g', dueAt)
   -- jobs of one bucket are written by one HSET (of at most 500 jobs)
   local bucket = nil
   local function flush()
@@ -38,7 +39,7 @@ local function addJobs(payloads, o, now)
     fields[#fields + 1] = id
     fields[#fields + 1] = head .. payloads[i]
     if delayed then
-      dueArgs[#dueArgs + 1] = dueAt
+      dueArgs[#dueArgs + 1] = dueText
       dueArgs[#dueArgs + 1] = id
     end
   end

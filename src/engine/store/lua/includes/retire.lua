@@ -36,10 +36,11 @@ local function finishJobs(ids, jobs, now)
   for i, id in ipairs(ids) do releaseUnique(id, jobs[i]) end
   local keepCount, keepMs = setting('completedKeepCount'), setting('completedKeepMs')
   if keepCount > 0 then
-    local scored = {}
+    -- one score text for all, not a number for Redis to format per job
+    local scored, score = {}, string.format('%.17g', now)
     for i, id in ipairs(ids) do
       jobs[i].state, jobs[i].leaseToken = 'done', nil
-      scored[#scored + 1] = now
+      scored[#scored + 1] = score
       scored[#scored + 1] = id
     end
     writeJobs(ids, jobs)
