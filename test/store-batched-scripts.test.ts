@@ -95,4 +95,19 @@ describe("jobs of one script call, handled together", () => {
     // the default lease (30 s) against 1 s, asked for within a moment
     expect(Number(after.jobs[0]?.leaseDeadline)).toBeLessThan(Number(before.jobs[0]?.leaseDeadline));
   });
+
+  it("per-minute counters get their expiry when first counted in a minute, and keep it", async () => {
+    await jobs().enqueue("batch-minutes", payloads(3));
+    await jobs().enqueue("batch-minutes", payloads(3));
+    const fetched = await jobs().fetch("batch-minutes", { count: 6, leaseMs: 60_000 });
+    await jobs().ackMany(leasesOf("batch-minutes", fetched.jobs));
+    const minuteKeys = await redis.keys(`${prefix}:{batch-minutes}:meta:m:*`);
+    expect(minuteKeys.length).toBeGreaterThan(0);
+    for (const key of minuteKeys) {
+      expect(await redis.ttl(key)).toBeGreaterThan(3600);
+      expect(
+        Number(await redis.hget(key, "enqueued")) + Number(await redis.hget(key, "processed")),
+      ).toBeGreaterThan(0);
+    }
+  });
 });
