@@ -22,20 +22,26 @@ for i = 6, #ARGV - 1, 2 do
 end
 -- Every record read at once and every acked job finished at once: each pair answered as if
 -- acked on its own, in order, so a pair repeating an id acked before it is refused as that job
--- now is (gone, or done and no longer leased).
-local jobs = readJobs(ids)
+-- now is (gone, or done and no longer leased). A record is unpacked only when finishing needs
+-- more than its id: a unique key to free, or retention that keeps the job.
+local keep = setting('completedKeepCount') > 0
+local records = eachBucket('HMGET', ids)
 local out, acked, ackedJobs, seen = {}, {}, {}, {}
 for i, id in ipairs(ids) do
-  local j, status, latency = jobs[i], nil, 0
+  local s, status, latency = records[i], nil, 0
   if seen[id] then
-    status = setting('completedKeepCount') > 0 and R.staleLease or R.notFound
+    status = keep and R.staleLease or R.notFound
+  elseif not s then
+    status = R.notFound
   else
-    status = leaseStatus(j, tokens[i])
-  end
-  if status == R.ok then
-    seen[id] = true
-    latency = now - j.enqueuedAt
-    acked[#acked + 1], ackedJobs[#ackedJobs + 1] = id, j
+    local state, token, enqueuedAt, unique = leaseOf(s)
+    if state ~= 'leased' or tostring(token) ~= tokens[i] then
+      status = R.staleLease
+    else
+      status, latency, seen[id] = R.ok, now - enqueuedAt, true
+      acked[#acked + 1] = id
+      ackedJobs[#ackedJobs + 1] = (keep or unique) and unpackJob(s) or NO_UNIQUE
+    end
   end
   out[#out + 1] = status
   out[#out + 1] = latency

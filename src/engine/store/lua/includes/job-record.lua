@@ -36,16 +36,20 @@ local function packSections(j)
   return flags, table.concat(parts)
 end
 
+local HEADER_TOKEN = HEADER .. 'I6' -- the header, then a lease token as the only section
+
 local function packJob(j)
-  local flags, sections = 0, ''
   -- Most records have no section, or a lease token alone: those skip the loop.
   if j.expiresAt or j.releases or j.traceparent or j.unique or j.errors or j.deadReason then
-    flags, sections = packSections(j)
+    local flags, sections = packSections(j)
+    return struct.pack(HEADER, RECORD_VERSION, STATE_CODES[j.state], flags, j.attempt, j.maxAttempts,
+      j.priority, j.deliveries, j.enqueuedAt) .. sections .. j.payload
   elseif j.leaseToken then
-    flags, sections = 2, struct.pack('>I6', j.leaseToken)
+    return struct.pack(HEADER_TOKEN, RECORD_VERSION, STATE_CODES[j.state], 2, j.attempt, j.maxAttempts,
+      j.priority, j.deliveries, j.enqueuedAt, j.leaseToken) .. j.payload
   end
-  return struct.pack(HEADER, RECORD_VERSION, STATE_CODES[j.state], flags, j.attempt, j.maxAttempts,
-    j.priority, j.deliveries, j.enqueuedAt) .. sections .. j.payload
+  return struct.pack(HEADER, RECORD_VERSION, STATE_CODES[j.state], 0, j.attempt, j.maxAttempts,
+    j.priority, j.deliveries, j.enqueuedAt) .. j.payload
 end
 
 local function unpackJob(s)
@@ -63,6 +67,19 @@ local function unpackJob(s)
   end
   j.payload = string.sub(s, at)
   return j
+end
+
+-- What a lease check needs of a packed record, without unpacking the rest: the state, the lease
+-- token (nil when none), enqueuedAt, and whether the record carries a unique key.
+local function leaseOf(s)
+  local version, state, flags, _, _, _, _, enqueuedAt, at = struct.unpack(HEADER, s)
+  if version ~= RECORD_VERSION then error('presque: job record of unknown version ' .. version) end
+  local token
+  if bit.band(flags, 2) ~= 0 then
+    if bit.band(flags, 1) ~= 0 then at = at + 6 end -- expiresAt comes first
+    token = struct.unpack('>I6', s, at)
+  end
+  return STATE_NAMES[state], token, enqueuedAt, bit.band(flags, 16) ~= 0
 end
 
 -- The job's record as a table (fields above, and payload), or nil when there is no such job.

@@ -26,11 +26,15 @@ local function trimRetired(key, keepCount, keepMs, now)
   redis.call('ZREM', key, unpack(old))
 end
 
+-- A stand-in record for finishJobs when the queue keeps no completed jobs and the job has no
+-- unique key: nothing else of the record is read then.
+local NO_UNIQUE = {}
+
 -- Jobs are done: removed, or kept in `done` when the queue's retention asks for it (the time they
 -- finished is their score there). The trim also runs with a count of 0, so jobs kept before the
--- setting was lowered do not stay forever. `jobs` are the records of `ids`. One command per
--- bucket and set for all of them; the trim once, which keeps the same newest jobs as a trim after
--- each would.
+-- setting was lowered do not stay forever. `jobs` are the records of `ids` (or NO_UNIQUE, see
+-- above). One command per bucket and set for all of them; the trim once, which keeps the same
+-- newest jobs as a trim after each would.
 local function finishJobs(ids, jobs, now)
   if #ids == 0 then return end
   for i, id in ipairs(ids) do releaseUnique(id, jobs[i]) end
