@@ -18,7 +18,11 @@ export function createSubscriberLeases(store: Store): SubscriberLeases {
 
     async release(leases) {
       const byQueue = new Map<string, LeaseRef[]>();
-      for (const lease of leases) byQueue.set(lease.queue, [...(byQueue.get(lease.queue) ?? []), lease]);
+      for (const lease of leases) {
+        const held = byQueue.get(lease.queue);
+        if (held === undefined) byQueue.set(lease.queue, [lease]);
+        else held.push(lease); // not a copy per lease: a prefetch of 1000 released at once
+      }
       let released = 0;
       for (const [queue, held] of byQueue) released += await store.jobs.release(queue, held);
       return released;
