@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { defaultConfig } from "../src/config/config.ts";
 import type { LeaseRef } from "../src/engine/model/job.ts";
 import { type OpenEngine, openEngine } from "../src/engine/open-engine.ts";
@@ -109,5 +109,29 @@ describe("jobs of one script call, handled together", () => {
         Number(await redis.hget(key, "enqueued")) + Number(await redis.hget(key, "processed")),
       ).toBeGreaterThan(0);
     }
+  });
+
+  it("the wake is announced when a queue goes from nothing ready to ready, not while jobs wait", async () => {
+    const subscriber = redis.duplicate();
+    const heard: string[] = [];
+    await subscriber.subscribe(`${prefix}:wake`);
+    subscriber.on("message", (_channel, message: string) => heard.push(message));
+    // a marker published after the enqueues arrives after any announcement they made
+    const heardUpTo = async (marker: string) => {
+      await redis.publish(`${prefix}:wake`, marker);
+      await vi.waitUntil(() => heard.includes(marker));
+      return heard.filter((message) => message === "batch-wake").length;
+    };
+    await jobs().enqueue("batch-wake", payloads(2));
+    expect(await heardUpTo("m1")).toBe(1);
+    await jobs().enqueue("batch-wake", payloads(2));
+    await jobs().enqueue("batch-wake", [JSON.stringify("high")], { priority: 5 });
+    expect(await heardUpTo("m2")).toBe(1);
+    await jobs().fetch("batch-wake", { count: 5, leaseMs: 0 });
+    await jobs().enqueue("batch-wake", [JSON.stringify("high")], { priority: 5 });
+    expect(await heardUpTo("m3")).toBe(2);
+    await jobs().enqueue("batch-wake", payloads(1));
+    expect(await heardUpTo("m4")).toBe(2);
+    await subscriber.quit();
   });
 });

@@ -14,7 +14,6 @@ local PRIORITY_STEP = 4398046511104
 local function makeReady(ids, priorities)
   local n = #ids
   if n == 0 then return end
-  local wasEmpty = readyCount() == 0
   local plain, ranked = ids, {}
   if priorities ~= 0 then
     local all = type(priorities) == 'number' and priorities
@@ -23,8 +22,15 @@ local function makeReady(ids, priorities)
       if (all or priorities[i]) == 0 then plain[#plain + 1] = ids[i] else ranked[#ranked + 1] = i end
     end
   end
+  -- Nothing was ready when the list held none of these before and both sets are empty; with only
+  -- the list growing, RPUSH's new length tells the first (the sets are asked only then).
+  local wasEmpty = #ranked > 0 and readyCount() == 0
   for i = 1, #plain, 1000 do
-    redis.call('RPUSH', Q.ready, unpack(plain, i, math.min(i + 999, #plain)))
+    local length = redis.call('RPUSH', Q.ready, unpack(plain, i, math.min(i + 999, #plain)))
+    if i == 1 and #ranked == 0 then
+      wasEmpty = length == math.min(1000, #plain)
+        and redis.call('ZCARD', Q.readyHigh) + redis.call('ZCARD', Q.readyLow) == 0
+    end
   end
   if #ranked > 0 then
     if redis.call('ZCARD', Q.readyHigh) + redis.call('ZCARD', Q.readyLow) == 0 then
