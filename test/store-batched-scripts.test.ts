@@ -134,4 +134,18 @@ describe("jobs of one script call, handled together", () => {
     expect(await heardUpTo("m4")).toBe(2);
     await subscriber.quit();
   });
+
+  it("a fetch leases plain and sectioned records alike: the stored record says what the reply said", async () => {
+    await jobs().enqueue("batch-kinds", [JSON.stringify("plain")]);
+    const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    await jobs().enqueue("batch-kinds", [JSON.stringify("traced")], { traceparent, maxAttempts: 3 });
+    const fetched = await jobs().fetch("batch-kinds", { count: 2, leaseMs: 60_000 });
+    expect(fetched.jobs.map((job) => job.payload)).toEqual(['"plain"', '"traced"']);
+    for (const job of fetched.jobs) {
+      const stored = await jobs().getJob("batch-kinds", job.id);
+      expect(stored).toMatchObject({ state: "leased", leaseToken: job.leaseToken, payload: job.payload });
+      expect([stored.attempt, stored.deliveries, job.attempt, job.deliveries]).toEqual([1, 1, 1, 1]);
+    }
+    expect(fetched.jobs[1]).toMatchObject({ traceparent, maxAttempts: 3 });
+  });
 });

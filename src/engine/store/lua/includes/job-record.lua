@@ -69,6 +69,24 @@ local function unpackJob(s)
   return j
 end
 
+-- A fetch's fast path, for a ready record with no section (most are), without a table: true
+-- when `s` is one (see leasePlain).
+local function isPlainReady(s)
+  local version, state, flags = string.byte(s, 1, 3)
+  return version == RECORD_VERSION and state == STATE_CODES.ready and flags == 0
+end
+
+-- A plain ready record (isPlainReady) leased under `token`, its attempt and delivery counted:
+-- the new record, then payload, attempt, enqueuedAt, priority, maxAttempts and deliveries.
+local function leasePlain(s, token)
+  local _, _, _, attempt, maxAttempts, priority, deliveries, enqueuedAt = struct.unpack(HEADER, s)
+  local payload = string.sub(s, HEADER_BYTES + 1)
+  attempt, deliveries = attempt + 1, deliveries + 1
+  local record = struct.pack(HEADER_TOKEN, RECORD_VERSION, STATE_CODES.leased, 2, attempt,
+    maxAttempts, priority, deliveries, enqueuedAt, token) .. payload
+  return record, payload, attempt, enqueuedAt, priority, maxAttempts, deliveries
+end
+
 -- What a lease check needs of a packed record, without unpacking the rest: the state, the lease
 -- token (nil when none), enqueuedAt, and whether the record carries a unique key.
 local function leaseOf(s)
