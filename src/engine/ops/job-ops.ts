@@ -43,6 +43,7 @@ export interface JobOps {
 }
 
 const maxTextLength = 4096;
+const ignore = () => undefined;
 
 export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobOps {
   const { store, validate, settlements } = deps;
@@ -75,7 +76,32 @@ export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobO
     validate.leaseToken(leaseToken);
   };
 
+  // Most enqueues give no option: they share one checked object instead of a new one each.
+  const defaultScriptOptions: EnqueueScriptOptions = Object.freeze({
+    priority: 0,
+    delayMs: 0,
+    runAtMs: undefined,
+    maxAttempts: undefined,
+    expiresAtMs: undefined,
+    unique: undefined,
+    traceparent: undefined,
+    idempotencyKey: undefined,
+    idempotencyMs: deps.idempotencyWindowMs,
+    requeue: undefined,
+  });
+  const isDefault = (options: EnqueueOptions) =>
+    (options.priority ?? 0) === 0 &&
+    (options.delayMs ?? 0) === 0 &&
+    options.runAtMs === undefined &&
+    options.maxAttempts === undefined &&
+    options.expiresAtMs === undefined &&
+    options.unique === undefined &&
+    options.traceparent === undefined &&
+    options.idempotencyKey === undefined &&
+    options.requeue !== true;
+
   const scriptOptionsOf = (payloads: string[], options: EnqueueOptions): EnqueueScriptOptions => {
+    if (isDefault(options)) return defaultScriptOptions;
     const checked: EnqueueScriptOptions = {
       priority: validate.priority(options.priority ?? 0),
       delayMs: validate.delayMs(options.delayMs ?? 0),
@@ -114,12 +140,11 @@ export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobO
       const sentAt = performance.now();
       // The registry is best effort: the next enqueue adds the name again. Failing the request
       // here would make a client retry an enqueue that did happen.
-      const [, reply] = await Promise.all([
-        store.registry.ensure(queue).catch(() => undefined),
-        payloads.length === 1 && payload !== undefined
-          ? singleEnqueues.submit(queue, { options: scriptOptions, payload })
-          : store.jobs.enqueue(queue, scriptOptions, payloads),
-      ]);
+      const registered = store.registry.ensure(queue).catch(ignore);
+      const reply = await (payloads.length === 1 && payload !== undefined
+        ? singleEnqueues.submit(queue, { options: scriptOptions, payload })
+        : store.jobs.enqueue(queue, scriptOptions, payloads));
+      await registered;
       if (reply.code === "ok" && (scriptOptions.runAtMs !== undefined || scriptOptions.delayMs > 0)) {
         wake.expectDue(queue, { runAtMs: scriptOptions.runAtMs, delayMs: scriptOptions.delayMs, sentAt });
       }
