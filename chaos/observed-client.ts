@@ -36,7 +36,10 @@ export function observedClient(
   log: LineLog,
 ): PresqueClient {
   const delivered = (job: Job) => {
-    const payload = job.payload ? (toJson(ValueSchema, job.payload) as { key?: unknown }) : null;
+    // with payload_json_only (the SDK Worker asks for it) a job carries only its stored text
+    const payload = (
+      job.payload ? toJson(ValueSchema, job.payload) : job.payloadJson ? JSON.parse(job.payloadJson) : null
+    ) as { key?: unknown } | null;
     log.write({
       ev: "delivery",
       consumer,
@@ -65,6 +68,7 @@ export function observedClient(
       async function* tap() {
         for await (const event of events) {
           if (event.event.case === "job") delivered(event.event.value);
+          else if (event.event.case === "jobs") for (const job of event.event.value.jobs) delivered(job);
           yield event;
         }
       }
