@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
+import { watch as watch_ } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -171,6 +172,40 @@ describe("presque work", () => {
     );
     expect(await worker.terminate()).toBe(0);
     expect(await info("emails")).toMatchObject({ in_flight: 0, ready: 0 });
+  });
+
+  it("holds no more jobs than it runs unless --prefetch says so, and refuses a prefetch below the concurrency", async () => {
+    for (let i = 0; i < 3; i++) await enqueue("work-held", `{"n":${i}}`);
+    const gate = await mkdtemp(join(dir, "gate-"));
+    const started = new Promise<void>((resolve) => {
+      const watcher = watch_(gate, () => {
+        watcher.close();
+        resolve();
+      });
+    });
+    const program = 'cat >/dev/null; touch "$0/started"; while [ ! -e "$0/go" ]; do sleep 0.05; done';
+    const worker = presqueWork([
+      "--queue",
+      "work-held",
+      "--concurrency",
+      "1",
+      "--",
+      "sh",
+      "-c",
+      program,
+      gate,
+    ]);
+    await started;
+    // the SDK Worker's own default would hold 2 x concurrency; a program per job holds what it runs
+    expect(await info("work-held")).toMatchObject({ ready: 2, in_flight: 1 });
+    await (await open(join(gate, "go"), "w")).close();
+    expect(await worker.terminate()).toBe(0);
+
+    const error = await run(process.execPath, [
+      ...[bin, "work", "--url", server.baseUrl, "--queue", "x", "--concurrency", "3", "--prefetch", "2"],
+      ...["--", "true"],
+    ]).catch((e: { code: number; stderr: string }) => e);
+    expect(error).toMatchObject({ code: 2, stderr: expect.stringContaining("--prefetch must be at least") });
   });
 
   it("explains what is missing when run without a program", async () => {

@@ -21,6 +21,9 @@ SIGTERM or SIGINT stops taking jobs and waits for running ones (then exits 0).
 Options:
   --queue NAME        queue to take jobs from; repeat for more, highest priority first
   --concurrency N     programs running at once (default 1)
+  --prefetch N        jobs held at once, leased, at least N (default: the concurrency; more
+                      saves a round trip per job for short programs, but keeps those jobs from
+                      other workers while they wait)
   --timeout 60s       kill a program that runs longer, and nack its job (default: no limit)
   --lease 30s         lease per job, extended while the program runs (default 30s)
   --name NAME         name in the worker registry (GET /w/)
@@ -37,6 +40,7 @@ export async function runWork(argv: string[]): Promise<void> {
     options: {
       queue: { type: "string", multiple: true },
       concurrency: { type: "string" },
+      prefetch: { type: "string" },
       timeout: { type: "string" },
       lease: { type: "string" },
       name: { type: "string" },
@@ -56,10 +60,15 @@ export async function runWork(argv: string[]): Promise<void> {
   // A missing key or scope is said once, now, instead of as retries in the worker's log forever.
   await checkConsumeAccess(rest, values.queue);
   const client = createPresqueClient({ baseUrl: url, apiKey: rest.apiKey, ca: rest.ca });
+  const concurrency = values.concurrency === undefined ? 1 : parseCount(values.concurrency, "--concurrency");
+  const prefetch = values.prefetch === undefined ? concurrency : parseCount(values.prefetch, "--prefetch");
+  if (prefetch < concurrency) throw usageError(`--prefetch must be at least --concurrency (${concurrency})`);
   const worker = new Worker({
     client,
     queues: values.queue,
-    concurrency: values.concurrency === undefined ? 1 : parseCount(values.concurrency, "--concurrency"),
+    concurrency,
+    // a program per job is slow next to a round trip: hold no more than can run, by default
+    prefetch,
     leaseSeconds: Math.max(1, Math.round(leaseMs / 1000)),
     name: values.name ?? `${command.join(" ").slice(0, 60)}`,
     log: createJsonLogger(),
