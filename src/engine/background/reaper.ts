@@ -17,9 +17,10 @@ const timerSlackMs = 1;
  * One timer per process (not per job): each pass runs promoteDue for every queue in one pipelined
  * round trip, and learns when the next delayed job or lease of each falls due (Redis clock). The
  * next pass runs at that moment on the local clock (at most intervalMs later), so due jobs become
- * ready within a few milliseconds even when no consumer is fetching; a delayed job this process
- * stores that falls due before the pass already set pulls the pass forward (WakeHub.expectDue).
- * Several processes may sweep one Redis; the script moves each job once.
+ * ready within a few milliseconds even when no consumer is fetching. A delayed job that becomes
+ * its queue's earliest is announced on the due channel by the script that stores it, so one that
+ * falls due before the pass already set pulls the pass forward, whichever process stored it
+ * (WakeHub.onExpectDue). Several processes may sweep one Redis; the script moves each job once.
  */
 export function startReaper(options: {
   store: Store;
@@ -84,12 +85,21 @@ export function startReaper(options: {
     afterErrorMs: intervalMs,
     onError: options.onError,
   });
-  const stopListening = store.wake.onExpectDue((_queue, due: DueHint) => {
-    const inMs =
-      (due.runAtMs !== undefined ? clock.localAt(due.runAtMs) : due.sentAt + due.delayMs) - performance.now();
-    // A run_at already past was stored ready; a delay counts from before the enqueue, so a past
-    // one may still be ahead in Redis.
-    if (due.runAtMs === undefined || inMs > 0) loop.runBy(inMs);
+  // Hears of every job that became its queue's earliest, whichever process stored it (the due
+  // channel), and of this process's own delayed jobs at once (expectDue).
+  const stopListening = store.wake.onExpectDue((queue, due: DueHint) => {
+    const now = performance.now();
+    if (due.runAtMs === undefined) {
+      // A delay counts from before the enqueue, so a past one may still be ahead in Redis.
+      loop.runBy(due.sentAt + due.delayMs - now);
+      return;
+    }
+    const at = clock.localAt(due.runAtMs);
+    // A run_at of this process's already past was stored ready; an announced job is delayed.
+    if (at <= now && !due.announced) return;
+    // A Redis moment is never early here, so the pass may wake this queue's long polls then.
+    dueAt.set(queue, Math.min(dueAt.get(queue) ?? Number.POSITIVE_INFINITY, at));
+    loop.runBy(at - now);
   });
   return {
     sweep: async () => {

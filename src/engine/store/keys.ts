@@ -51,6 +51,11 @@ export interface KeySpace {
   queues: string;
   /** Pub/sub channel on which scripts announce "queue went from empty to non-empty". */
   wakeChannel: string;
+  /**
+   * Pub/sub channel on which scripts announce "<due ms> <queue>" (Redis clock) when a delayed job
+   * becomes its queue's earliest (lua/includes/add-delayed.lua): every process's reaper hears it.
+   */
+  dueChannel: string;
   /** ZSET of registered worker ids; score = last heartbeat in ms (Redis clock). */
   workers: string;
   /** HASH describing one worker: name, host, pid, queues, what it is working on. */
@@ -89,6 +94,7 @@ export function createKeySpace(prefix: string): KeySpace {
   return {
     queues: `${prefix}:queues`,
     wakeChannel: `${prefix}:wake`,
+    dueChannel: `${prefix}:due`,
     // One hash tag for the registry, so beatWorker's two keys share a Cluster slot.
     workers: `${prefix}:{workers}`,
     worker: (id) => `${prefix}:{workers}:${id}`,
@@ -102,8 +108,8 @@ export function createKeySpace(prefix: string): KeySpace {
 }
 
 /**
- * The keys and first arguments every queue script takes, in the order of lua/includes/queue.lua.
- * The defaults JSON (ARGV[5]) is appended by the caller.
+ * The keys every queue script takes, in the order of lua/includes/queue.lua. Its first arguments
+ * (ARGV[1..6]: prefixes, channels, queue name, defaults JSON) are added by script-runner.ts.
  */
 export function queueScriptKeys(q: QueueKeys): string[] {
   return [

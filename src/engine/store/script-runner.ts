@@ -21,7 +21,7 @@ export function createScriptRunner(redis: Redis, keys: KeySpace, defaultsJson: s
     const q = keys.queue(queue);
     return {
       keys: queueScriptKeys(q),
-      args: [q.jobPrefix, q.idemPrefix, keys.wakeChannel, queue, defaultsJson],
+      args: [q.jobPrefix, q.idemPrefix, keys.wakeChannel, keys.dueChannel, queue, defaultsJson],
     };
   };
   const calls = new Map<ScriptName, number>();

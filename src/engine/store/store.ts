@@ -55,7 +55,7 @@ export async function openStore(options: {
   const subscriber = createSubscriberClient(redis);
   // Without a listener, ioredis prints each reconnect failure as an unhandled error event.
   subscriber.on("error", options.onError);
-  const wake = await createWakeHub(subscriber, keys.wakeChannel);
+  const wake = await createWakeHub(subscriber, { wake: keys.wakeChannel, due: keys.dueChannel });
   return {
     jobs: createJobStore(redis, scripts),
     queues: createQueueStore(redis, keys, scripts),

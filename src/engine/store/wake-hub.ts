@@ -23,6 +23,11 @@ export interface DueHint {
   runAtMs?: number;
   delayMs: number;
   sentAt: number;
+  /**
+   * The hint came from the due channel, so the job is in the delayed set: a `runAtMs` already
+   * past here means due now (a run_at this process passed in may have been stored ready).
+   */
+  announced?: boolean;
 }
 
 export interface WakeHub {
@@ -35,10 +40,12 @@ export interface WakeHub {
   passOn(queue: string): void;
   /**
    * This process stored a delayed job of `queue`: tells the listeners (the reaper), whose next
-   * pass may be scheduled after that job's due time. Call it once the job is in Redis.
+   * pass may be scheduled after that job's due time. Call it once the job is in Redis. The due
+   * channel tells them too, for a job that became its queue's earliest in any process; this call
+   * only spares a process its own announcement's round trip, and covers a subscriber reconnecting.
    */
   expectDue(queue: string, due: DueHint): void;
-  /** Listens to this process's expectDue calls; returns what stops listening. */
+  /** Listens to expectDue calls and to the due channel's announcements; returns what stops listening. */
   onExpectDue(listener: (queue: string, due: DueHint) => void): () => void;
   close(): Promise<void>;
 }
@@ -50,15 +57,24 @@ interface Entry {
   fire?: () => void;
 }
 
+/** The pub/sub channels of keys.ts that the hub listens on. */
+export interface WakeChannels {
+  /** A queue's name when its ready index went from empty to non-empty. */
+  wake: string;
+  /** "<due ms> <queue>" when a delayed job became its queue's earliest (lua/includes/add-delayed.lua). */
+  due: string;
+}
+
 /**
  * Long-poll without polling. Scripts PUBLISH the queue name on the wake channel when a queue's
- * ready set goes from empty to non-empty; every presque process subscribes once. A wake goes to
+ * ready set goes from empty to non-empty; every presque process subscribes once, on one
+ * connection that also hears the due channel (for the reaper, see expectDue). A wake goes to
  * one waiter (the longest waiting), not to all: with hundreds of idle consumers, waking them all
  * would cost hundreds of fetches per job. The woken consumer fetches and, when it took jobs,
  * passes the wake on, so a burst is drained by a chain of consumers and the chain stops at the
  * first one that finds the queue empty. Each process runs its own chain.
  */
-export async function createWakeHub(subscriber: Redis, channel: string): Promise<WakeHub> {
+export async function createWakeHub(subscriber: Redis, channels: WakeChannels): Promise<WakeHub> {
   const waiting = new Map<string, Set<Entry>>();
   const dueListeners = new Set<(queue: string, due: DueHint) => void>();
 
@@ -71,8 +87,22 @@ export async function createWakeHub(subscriber: Redis, channel: string): Promise
     }
   };
 
-  subscriber.on("message", (_channel: string, queue: string) => wakeNext(queue));
-  await subscriber.subscribe(channel);
+  const expectDue = (queue: string, due: DueHint) => {
+    for (const listener of dueListeners) listener(queue, due);
+  };
+  const announced = (message: string) => {
+    const space = message.indexOf(" ");
+    const runAtMs = Number(message.slice(0, space));
+    if (space > 0 && Number.isFinite(runAtMs)) {
+      expectDue(message.slice(space + 1), { runAtMs, delayMs: 0, sentAt: 0, announced: true });
+    }
+  };
+
+  subscriber.on("message", (channel: string, message: string) => {
+    if (channel === channels.wake) wakeNext(message);
+    else if (channel === channels.due) announced(message);
+  });
+  await subscriber.subscribe(channels.wake, channels.due);
 
   return {
     register(queue) {
@@ -120,9 +150,7 @@ export async function createWakeHub(subscriber: Redis, channel: string): Promise
       };
     },
     passOn: wakeNext,
-    expectDue(queue, due) {
-      for (const listener of dueListeners) listener(queue, due);
-    },
+    expectDue,
     onExpectDue(listener) {
       dueListeners.add(listener);
       return () => dueListeners.delete(listener);

@@ -3,9 +3,9 @@
   one per job. A consumer's AckBatch, and single acks that arrived in the same turn of the event
   loop (group commit, src/engine/ops/group-commit.ts). A leased job is finished (removed, or kept
   as done when the queue retains completed jobs).
-  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+  KEYS and ARGV[1..6]: the queue layout of includes/queue.lua.
 
-  ARGV[6..] pairs of job id, lease token
+  ARGV[7..] pairs of job id, lease token
 
   Returns: per pair, in order, two numbers: status (ok acked; notFound no such job; staleLease
            not leased under this token, nothing changed) and the ms from enqueue to ack (0 unless acked)
@@ -17,7 +17,7 @@
 
 local now = nowMs()
 local ids, tokens = {}, {}
-for i = 6, #ARGV - 1, 2 do
+for i = 7, #ARGV - 1, 2 do
   ids[#ids + 1], tokens[#tokens + 1] = ARGV[i], ARGV[i + 1]
 end
 -- Every record read at once and every acked job finished at once: each pair answered as if

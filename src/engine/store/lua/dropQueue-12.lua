@@ -3,12 +3,12 @@
   leased, dead and done with their records; once all are empty, the queue's meta (counters, the
   stopped flag; all but lastId), settings, unique keys and schedules too. Called until it returns 0. Idempotency
   keys and minute counters expire by themselves.
-  KEYS[1..10] and ARGV[1..5]: the queue layout of includes/queue.lua.
+  KEYS[1..10] and ARGV[1..6]: the queue layout of includes/queue.lua.
 
   KEYS[11] schedules     HASH
   KEYS[12] schedule due  ZSET
 
-  ARGV[6] limit per set
+  ARGV[7] limit per set
 
   Returns: jobs remaining (0: the queue is gone)
 ]]
@@ -16,7 +16,7 @@
 -- @include "make-ready"
 -- @include "retire"
 
-local limit = tonumber(ARGV[6])
+local limit = tonumber(ARGV[7])
 deleteJobs(popReady(limit))
 for _, set in ipairs({ Q.delayed, Q.leased, Q.dead, Q.done }) do
   local ids = redis.call('ZRANGE', set, 0, limit - 1)

@@ -3,10 +3,10 @@
   as its own enqueueJobs-10.lua call would, in order (so ids follow arrival, and a job sees the
   jobs before it: their unique keys, idempotency keys and room in the queue). One job refused
   does not refuse the others.
-  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+  KEYS and ARGV[1..6]: the queue layout of includes/queue.lua.
 
-  ARGV[6]  k, how many distinct options follow
-  ARGV[7..6+k]  options (JSON), as ARGV[6] of enqueueJobs-10.lua
+  ARGV[7]  k, how many distinct options follow
+  ARGV[8..7+k]  options (JSON), as ARGV[7] of enqueueJobs-10.lua
   then per job, in arrival order: the index (1..k) of its options, its payload (JSON text);
   when k is 1 (every job has the same options), the payloads alone
 
@@ -19,9 +19,9 @@
 -- @include "enqueue-request"
 
 local now = nowMs()
-local k = tonumber(ARGV[6])
+local k = tonumber(ARGV[7])
 local options = {}
-for i = 1, k do options[i] = cjson.decode(ARGV[6 + i]) end
+for i = 1, k do options[i] = cjson.decode(ARGV[7 + i]) end
 local maxLength = setting('maxLength')
 
 local out = {}
@@ -44,7 +44,7 @@ local function addRun()
 end
 
 local step = k == 1 and 1 or 2
-for i = 7 + k, #ARGV, step do
+for i = 8 + k, #ARGV, step do
   local o, payload = options[1], ARGV[i]
   if k > 1 then o, payload = options[tonumber(ARGV[i])], ARGV[i + 1] end
   if o.unique or o.idempotencyKey then

@@ -1,12 +1,12 @@
 --[[
   Adds one or more jobs to a queue, atomically: all of them or none (a batch request).
   Independent single enqueues that arrive together go through enqueueEach-10.lua instead.
-  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+  KEYS and ARGV[1..6]: the queue layout of includes/queue.lua.
 
-  ARGV[6]  options (JSON): priority, delayMs, runAtMs, maxAttempts, expiresAtMs, unique,
+  ARGV[7]  options (JSON): priority, delayMs, runAtMs, maxAttempts, expiresAtMs, unique,
            traceparent, requeue, idempotencyKey, idempotencyMs, idempotencyDigest (a hash of
            the request, so a key reused for another request is refused)
-  ARGV[7..] payloads, JSON text as received
+  ARGV[8..] payloads, JSON text as received
 
   Returns:
     { ok, id... }           the new ids, in payload order
@@ -22,5 +22,5 @@
 -- @include "enqueue-request"
 
 local payloads = {}
-for i = 7, #ARGV do payloads[#payloads + 1] = ARGV[i] end
-return enqueueRequest(payloads, cjson.decode(ARGV[6]), nowMs())
+for i = 8, #ARGV do payloads[#payloads + 1] = ARGV[i] end
+return enqueueRequest(payloads, cjson.decode(ARGV[7]), nowMs())

@@ -4,10 +4,10 @@
   Due delayed jobs and expired leases are handled first (see includes/promote-due.lua), so a
   consumer never waits on the reaper. A job past its "must start by" time is not handed out:
   it goes to dead letters, and the next one is taken instead.
-  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+  KEYS and ARGV[1..6]: the queue layout of includes/queue.lua.
 
-  ARGV[6] count (>= 1)
-  ARGV[7] lease in ms; 0 removes the jobs as they are handed out (at-most-once);
+  ARGV[7] count (>= 1)
+  ARGV[8] lease in ms; 0 removes the jobs as they are handed out (at-most-once);
           -1 the queue's default lease
 
   Returns:
@@ -23,7 +23,7 @@
 -- @include "now"
 -- @include "promote-due"
 
-local count, leaseMs = tonumber(ARGV[6]), tonumber(ARGV[7])
+local count, leaseMs = tonumber(ARGV[7]), tonumber(ARGV[8])
 if redis.call('HGET', Q.meta, 'stopped') == '1' then return { R.stopped } end
 if leaseMs < 0 then leaseMs = setting('leaseMs') end
 

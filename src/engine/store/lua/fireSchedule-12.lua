@@ -2,14 +2,14 @@
   Fires one tick of a recurring schedule: enqueues its payload and moves the schedule to its
   next tick, once. Several presque processes may try the same tick; only the one that finds
   the tick still due (compare-and-set on the due score) enqueues.
-  KEYS[1..10] and ARGV[1..5]: the queue layout of includes/queue.lua.
+  KEYS[1..10] and ARGV[1..6]: the queue layout of includes/queue.lua.
 
   KEYS[11] schedules     HASH  name → definition (JSON with payload and priority)
   KEYS[12] schedule due  ZSET  name → next tick (ms)
 
-  ARGV[6] schedule name
-  ARGV[7] the tick being fired (ms), as read by the caller
-  ARGV[8] the tick after it (ms)
+  ARGV[7] schedule name
+  ARGV[8] the tick being fired (ms), as read by the caller
+  ARGV[9] the tick after it (ms)
 
   Returns: { ok, job id } fired; { notDue } someone else fired this tick, or the schedule is gone
 ]]
@@ -17,7 +17,7 @@
 -- @include "now"
 -- @include "add-jobs"
 
-local name, tick, nextTick = ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8])
+local name, tick, nextTick = ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9])
 local due = redis.call('ZSCORE', KEYS[12], name)
 if not due or tonumber(due) ~= tick then return { R.notDue } end
 local definition = redis.call('HGET', KEYS[11], name)

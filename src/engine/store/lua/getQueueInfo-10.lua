@@ -1,6 +1,6 @@
 --[[
   Sizes and counters of one queue, read consistently in one round trip.
-  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+  KEYS and ARGV[1..6]: the queue layout of includes/queue.lua.
 
   Returns: { ready, delayed, leased, dead, done, stopped, enqueued, processed, failed,
              expiredLeases, deadTotal, oldest ready job's enqueuedAt or -1 }

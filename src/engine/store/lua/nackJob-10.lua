@@ -2,14 +2,14 @@
   A leased job failed. The error joins the job's history. The job is retried after a delay
   (given, or from the queue's backoff policy), or goes to dead letters when it was its last
   attempt or the failure is not retryable. Counts a failure.
-  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+  KEYS and ARGV[1..6]: the queue layout of includes/queue.lua.
 
-  ARGV[6]  job id
-  ARGV[7]  lease token
-  ARGV[8]  retry delay in ms; -1 uses the backoff policy
-  ARGV[9]  error text ("" for none)
-  ARGV[10] "0" when the failure is not retryable
-  ARGV[11] a random number in [0, 1) for the backoff's jitter
+  ARGV[7]  job id
+  ARGV[8]  lease token
+  ARGV[9]  retry delay in ms; -1 uses the backoff policy
+  ARGV[10] error text ("" for none)
+  ARGV[11] "0" when the failure is not retryable
+  ARGV[12] a random number in [0, 1) for the backoff's jitter
 
   Returns: { ok, "retry", due ms } or { ok, "dead", reason }; { notFound } no such job;
            { staleLease } the job is not leased under this token (nothing changed)
@@ -20,9 +20,10 @@
 -- @include "make-ready"
 -- @include "retire"
 -- @include "record-error"
+-- @include "add-delayed"
 
-local id, delayMs, message, retryable, jitter = ARGV[6], tonumber(ARGV[8]), ARGV[9], ARGV[10] ~= '0', tonumber(ARGV[11])
-local status, j = checkLease(id, ARGV[7])
+local id, delayMs, message, retryable, jitter = ARGV[7], tonumber(ARGV[9]), ARGV[10], ARGV[11] ~= '0', tonumber(ARGV[12])
+local status, j = checkLease(id, ARGV[8])
 if status ~= R.ok then return { status } end
 local now = nowMs()
 local attempt, maxAttempts = j.attempt, j.maxAttempts
@@ -51,7 +52,7 @@ end
 if delayMs > 0 then
   j.state = 'delayed'
   writeJob(id, j)
-  redis.call('ZADD', Q.delayed, now + delayMs, id)
+  addDelayed({ now + delayMs, id }, now + delayMs)
 else
   makeOneReady(id, j)
 end

@@ -2,9 +2,9 @@
   Removes up to `limit` jobs from each of ready (the list and both priority sets together),
   delayed and leased, with their records and unique keys. Called until nothing remains, so one call never blocks Redis for long.
   Dead letters and retained done jobs are not touched (see deleteDead).
-  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+  KEYS and ARGV[1..6]: the queue layout of includes/queue.lua.
 
-  ARGV[6] limit per set
+  ARGV[7] limit per set
 
   Returns: { removed, remaining }
 ]]
@@ -12,7 +12,7 @@
 -- @include "make-ready"
 -- @include "retire"
 
-local limit = tonumber(ARGV[6])
+local limit = tonumber(ARGV[7])
 local removed = 0
 local function remove(ids)
   for _, id in ipairs(ids) do

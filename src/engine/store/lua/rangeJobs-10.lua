@@ -2,17 +2,17 @@
   The ids at positions start..stop (inclusive, from 0) of one state's jobs, in the order the
   queue keeps them: ready in fetch order (ready:hi, the priority-0 list, ready:lo, as if they
   were one list), delayed by due time, leased by lease deadline. Changes nothing.
-  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+  KEYS and ARGV[1..6]: the queue layout of includes/queue.lua.
 
-  ARGV[6] "ready", "delayed" or "leased"
-  ARGV[7] start
-  ARGV[8] stop
+  ARGV[7] "ready", "delayed" or "leased"
+  ARGV[8] start
+  ARGV[9] stop
 
   Returns: the ids
 ]]
 -- @include "queue"
 
-local state, start, stop = ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8])
+local state, start, stop = ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9])
 if state == 'delayed' or state == 'leased' then return redis.call('ZRANGE', Q[state], start, stop) end
 local out = {}
 local parts = {

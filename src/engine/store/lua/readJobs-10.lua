@@ -2,10 +2,10 @@
   Reads job records for the job browser, dead letters and GET of one job, with the time their
   set holds for them (due time, lease deadline, death, finish): the record and its set are read
   together, so a job never shows a state without its time. Changes nothing.
-  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+  KEYS and ARGV[1..6]: the queue layout of includes/queue.lua.
 
-  ARGV[6]   "jobs": the whole jobs; "tokens": only their lease tokens
-  ARGV[7..] job ids
+  ARGV[7]   "jobs": the whole jobs; "tokens": only their lease tokens
+  ARGV[8..] job ids
 
   Returns:
     jobs:   per job that exists, in order (gone ones are left out), a list of 15 fields:
@@ -19,10 +19,10 @@
 
 local SETS = { delayed = Q.delayed, leased = Q.leased, dead = Q.dead, done = Q.done }
 local out = {}
-for i = 7, #ARGV do
+for i = 8, #ARGV do
   local id = ARGV[i]
   local j = readJob(id)
-  if ARGV[6] == 'tokens' then
+  if ARGV[7] == 'tokens' then
     out[#out + 1] = (j and j.state == 'leased' and j.leaseToken) and tostring(j.leaseToken) or ''
   elseif j then
     local set = SETS[j.state]

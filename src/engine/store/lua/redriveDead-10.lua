@@ -3,9 +3,9 @@
   attempt 1, and without the expiry that may have killed them; the error history stays, and so
   does `deliveries` (it counts every hand-out in the job's life and is never reset). A redriven job takes its unique key back when it is free,
   else it goes on without one. Ids that are not dead letters are skipped.
-  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+  KEYS and ARGV[1..6]: the queue layout of includes/queue.lua.
 
-  ARGV[6..] job ids
+  ARGV[7..] job ids
 
   Returns: how many jobs were redriven
 ]]
@@ -13,7 +13,7 @@
 -- @include "make-ready"
 
 local ids, jobs = {}, {}
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   local id = ARGV[i]
   local j = redis.call('ZREM', Q.dead, id) == 1 and readJob(id)
   if j then

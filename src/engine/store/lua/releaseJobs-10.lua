@@ -5,9 +5,9 @@
   job, and a job released as many times as it has attempts goes to dead letters: a job that
   crashes every worker process that takes it does not loop forever.
   A job is released only while it is still leased under the given token.
-  KEYS and ARGV[1..5]: the queue layout of includes/queue.lua.
+  KEYS and ARGV[1..6]: the queue layout of includes/queue.lua.
 
-  ARGV[6..] pairs of job id, lease token
+  ARGV[7..] pairs of job id, lease token
 
   Returns: how many jobs were released (back to ready, or to dead letters)
 ]]
@@ -19,7 +19,7 @@
 
 local now = nowMs()
 local ids, jobs, released = {}, {}, 0
-for i = 6, #ARGV - 1, 2 do
+for i = 7, #ARGV - 1, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
   local status, j = checkLease(id, token)
   if status == R.ok then

@@ -1,6 +1,6 @@
 -- @include "job-record"
 -- @include "make-ready"
--- @include "zadd-pairs"
+-- @include "add-delayed"
 -- @include "count-event"
 -- Creates jobs for `payloads` with the options `o` (decoded JSON):
 --   priority, delayMs, runAtMs (absolute, wins over delayMs), maxAttempts (0: the queue's),
@@ -45,7 +45,7 @@ local function addJobs(payloads, o, now)
   end
   flush()
   if o.unique then redis.call('HSET', Q.unique, o.unique, ids[n]) end
-  if delayed then zaddPairs(Q.delayed, dueArgs) else makeReady(ids, priority) end
+  if delayed then addDelayed(dueArgs, dueAt) else makeReady(ids, priority) end
   countEvent('enqueued', n, now)
   if o.requeue then countEvent('failed', n, now) end
   return ids

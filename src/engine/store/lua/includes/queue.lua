@@ -5,12 +5,13 @@
 --   KEYS[4] delayed ZSET   KEYS[5] leased ZSET   KEYS[6] meta HASH   KEYS[7] settings HASH
 --   KEYS[8] dead ZSET      KEYS[9] done ZSET     KEYS[10] unique HASH
 --   ARGV[1] job record key prefix (`<p>:{q}:jobs:`)   ARGV[2] idempotency key prefix
---   ARGV[3] wake channel   ARGV[4] queue name   ARGV[5] default settings (JSON)
--- Script-specific arguments start at ARGV[6].
+--   ARGV[3] wake channel   ARGV[4] due channel   ARGV[5] queue name   ARGV[6] default settings (JSON)
+-- Script-specific arguments start at ARGV[7].
 local Q = {
   ready = KEYS[1], readyHigh = KEYS[2], readyLow = KEYS[3], delayed = KEYS[4], leased = KEYS[5],
   meta = KEYS[6], settings = KEYS[7], dead = KEYS[8], done = KEYS[9], unique = KEYS[10],
-  jobPrefix = ARGV[1], idemPrefix = ARGV[2], wakeChannel = ARGV[3], name = ARGV[4],
+  jobPrefix = ARGV[1], idemPrefix = ARGV[2], wakeChannel = ARGV[3], dueChannel = ARGV[4],
+  name = ARGV[5],
 }
 
 -- A queue setting: the value stored for this queue, else presque's default. No script changes
@@ -22,7 +23,7 @@ local function setting(name)
     settings = {}
     local stored = redis.call('HGETALL', Q.settings)
     for i = 1, #stored, 2 do settings[stored[i]] = tonumber(stored[i + 1]) or stored[i + 1] end
-    for key, value in pairs(cjson.decode(ARGV[5])) do
+    for key, value in pairs(cjson.decode(ARGV[6])) do
       if settings[key] == nil then settings[key] = value end
     end
   end
