@@ -42,7 +42,7 @@ export interface WakeHub {
    * This process stored a delayed job of `queue`: tells the listeners (the reaper), whose next
    * pass may be scheduled after that job's due time. Call it once the job is in Redis. The due
    * channel tells them too, for a job that became its queue's earliest in any process; this call
-   * only spares a process its own announcement's round trip, and covers a subscriber reconnecting.
+   * needs no subscriber, so a process's own jobs still count while its subscriber reconnects.
    */
   expectDue(queue: string, due: DueHint): void;
   /** Listens to expectDue calls and to the due channel's announcements; returns what stops listening. */
