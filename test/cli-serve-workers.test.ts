@@ -187,8 +187,11 @@ describe("presque serve --workers with no Redis configured", () => {
     const presque = await spawnPresque(["--workers", "2", "--data-dir", join(dir, "data")]);
     try {
       const primary = presque.child.pid as number;
-      const workers = [1, 2].map((worker) =>
-        pidOf(presque.logs.find((line) => line.includes(`"msg":"worker ${worker} serving"`)) ?? "{}"),
+      // the primary's "listening" line can come before a worker's own "serving" line
+      const workers = await Promise.all(
+        [1, 2].map(async (worker) =>
+          pidOf(await presque.logLine(new RegExp(`"msg":"worker ${worker} serving"`))),
+        ),
       );
       const children = childrenOf(primary);
       expect(children.map((child) => child.pid)).toEqual(expect.arrayContaining(workers));
