@@ -85,8 +85,14 @@ export function createJobStore(redis: Redis, scripts: ScriptRunner): JobStore {
       // Jobs without options of their own share one options text: sent once, decoded once.
       const optionIndexes = new Map<string, number>();
       const indexes: number[] = [];
+      // job-ops hands every job without options one shared object: stringified once, not per job
+      let lastOptions: EnqueueScriptOptions | undefined;
+      let text = "";
       for (const job of jobs) {
-        const text = JSON.stringify(job.options);
+        if (job.options !== lastOptions) {
+          lastOptions = job.options;
+          text = JSON.stringify(job.options);
+        }
         let index = optionIndexes.get(text);
         if (index === undefined) {
           index = optionIndexes.size + 1;
