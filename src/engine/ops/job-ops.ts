@@ -49,9 +49,17 @@ export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobO
   const { store, validate, settlements } = deps;
   const { wake } = store;
   const { maxBatchSize, maxBodyBytes } = validate.limits;
+  // This process's own waiting consumers are woken as soon as Redis answers, before the callers
+  // are (a pub/sub message later, after their answers, otherwise). The script's PUBLISH still
+  // wakes the other processes; here it reaches the next waiter, whose fetch finds what is left.
+  const readyNow = (options: EnqueueScriptOptions) => options.delayMs === 0 && options.runAtMs === undefined;
   // One script call per queue and turn for single enqueues and acks, each answered on its own.
   const singleEnqueues = createGroupCommit<SingleEnqueue, EnqueueReply>({
-    commit: (queue, jobs) => store.jobs.enqueueEach(queue, jobs),
+    commit: (queue, jobs) =>
+      store.jobs.enqueueEach(queue, jobs).then((replies) => {
+        if (jobs.some((job, i) => replies[i]?.code === "ok" && readyNow(job.options))) wake.passOn(queue);
+        return replies;
+      }),
     maxItems: maxBatchSize,
     maxBytes: maxBodyBytes,
     sizeOf: (job) => job.payload.length,
@@ -143,7 +151,10 @@ export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobO
       const registered = store.registry.ensure(queue).catch(ignore);
       const reply = await (payloads.length === 1 && payload !== undefined
         ? singleEnqueues.submit(queue, { options: scriptOptions, payload })
-        : store.jobs.enqueue(queue, scriptOptions, payloads));
+        : store.jobs.enqueue(queue, scriptOptions, payloads).then((batch) => {
+            if (batch.code === "ok" && readyNow(scriptOptions)) wake.passOn(queue);
+            return batch;
+          }));
       await registered;
       if (reply.code === "ok" && (scriptOptions.runAtMs !== undefined || scriptOptions.delayMs > 0)) {
         wake.expectDue(queue, { runAtMs: scriptOptions.runAtMs, delayMs: scriptOptions.delayMs, sentAt });
