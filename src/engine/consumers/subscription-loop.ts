@@ -194,6 +194,14 @@ async function waitForAny(
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<string[]> {
+  const [only] = waiters;
+  // One queue (the usual case): its waiter alone, so the fetch a wake calls for is sent a few
+  // microtasks after the wake, not after whatever else this turn of the event loop answers first.
+  if (only !== undefined && waiters.length === 1) {
+    const outcome = await only.wait(timeoutMs, signal);
+    only.cancel();
+    return outcome === "woken" ? queues : [];
+  }
   const round = new AbortController();
   const either = AbortSignal.any([signal, round.signal]);
   const outcomes = waiters.map((waiter) => waiter.wait(timeoutMs, either));
