@@ -1,5 +1,4 @@
-import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
-import type { Http2ServerRequest } from "node:http2";
+import type { OutgoingHttpHeaders } from "node:http";
 import { base64Decode } from "@bufbuild/protobuf/wire";
 import { Code } from "@connectrpc/connect";
 import { codeName, isRequestDecodeError } from "../errors/error-table.ts";
@@ -8,112 +7,59 @@ import { codeName, isRequestDecodeError } from "../errors/error-table.ts";
  * connect-es decodes a unary request before any interceptor runs and answers what it cannot
  * decode (random bytes, a truncated varint, a length past the end, a wrong wire type, invalid
  * UTF-8 in a string) as 500 / grpc-status 13 "parse binary: ...", and bad base64 in a Connect GET
- * as a bare "internal error". Those are the client's fault: this turns them into 400 /
- * INVALID_ARGUMENT on the response, the only place left to see them. Streaming calls decode
- * inside the interceptor, where error-table's toConnectError maps them.
+ * as a bare "internal error". Those are the client's fault: these turn them into 400 /
+ * INVALID_ARGUMENT on the response, the only place left to see them. presque's response classes
+ * (server/rpc-answer.ts) call them for RPC requests only when an answer can carry such an error
+ * (a 500 JSON head, a gRPC-Web status frame, gRPC trailers): nothing is patched per call.
+ * Streaming calls decode inside the interceptor, where error-table's toConnectError maps them.
  */
 
-type Request = IncomingMessage | Http2ServerRequest;
-interface Response {
-  writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
-  write(chunk: unknown, ...args: unknown[]): boolean;
-  end(...args: unknown[]): unknown;
-  addTrailers(trailers: OutgoingHttpHeaders): void;
+/** The request facts the decision needs. */
+interface Called {
+  method?: string | undefined;
+  url?: string | undefined;
 }
 
 const grpcStatusLine = /^grpc-status: ?13\r?$/m;
 
-/**
- * Patches a response (Node's HTTP/1.1 or HTTP/2 compatibility one) before the adapter writes it.
- * Per request it patches only what can carry a decode error for that request's protocol:
- * writeHead always (a Connect or REST 500), write and end once such a head is held, write for
- * gRPC-Web (its status frame), addTrailers for gRPC.
- */
-export function mapDecodeErrors(req: Request, response: object): void {
-  const res = response as Response;
-  const contentType = String(req.headers["content-type"] ?? "");
-  const badBase64 = req.method === "GET" && hasBadBase64Message(req.url ?? "");
-  const isDecodeError = (code: Code, message: string) =>
-    isRequestDecodeError(code, message) || (badBase64 && code === Code.Internal);
-  const writeHead = res.writeHead.bind(res);
-  res.writeHead = (status, headers) => {
-    if (status === 500 && /^application\/json/.test(String(headerOf(headers, "content-type") ?? ""))) {
-      // A Connect unary error is one JSON chunk after a 500: hold the head until the body is seen.
-      holdErrorHead(res, writeHead, headers ?? {}, isDecodeError, badBase64);
-      return res;
-    }
-    return writeHead(status, headers);
-  };
-  if (/^application\/grpc-web/i.test(contentType)) {
-    const write = res.write.bind(res);
-    res.write = (chunk, ...args) =>
-      // gRPC-Web carries its status in a last frame of the body (flag 0x80).
-      chunk instanceof Uint8Array && chunk[0] === 0x80
-        ? write(grpcWebTrailer(chunk, isDecodeError), ...args)
-        : write(chunk, ...args);
-  } else if (/^application\/grpc/i.test(contentType)) {
-    const addTrailers = res.addTrailers.bind(res);
-    res.addTrailers = (trailers) => {
-      const status = headerOf(trailers, "grpc-status");
-      const text = safeDecode(String(headerOf(trailers, "grpc-message") ?? ""));
-      if (String(status) === String(Code.Internal) && isDecodeError(Code.Internal, text)) {
-        addTrailers({ ...trailers, "grpc-status": String(Code.InvalidArgument) });
-        return;
-      }
-      addTrailers(trailers);
-    };
-  }
+/** A Connect unary error is one JSON chunk after a 500: its head is held until the body is seen. */
+export function holdsErrorHead(status: number, headers: OutgoingHttpHeaders | undefined): boolean {
+  return status === 500 && /^application\/json/.test(String(headerOf(headers, "content-type") ?? ""));
 }
 
-/** Holds a 500 JSON head until its body shows whether it is a decode error (then: 400). */
-function holdErrorHead(
-  res: Response,
-  writeHead: Response["writeHead"],
-  headers: OutgoingHttpHeaders,
-  isDecodeError: (code: Code, message: string) => boolean,
-  badBase64: boolean,
-): void {
-  const write = res.write.bind(res);
-  const end = res.end.bind(res);
-  let held: OutgoingHttpHeaders | undefined = headers;
-  const release = () => {
-    if (held) writeHead(500, held);
-    held = undefined;
-  };
-  res.write = (chunk, ...args) => {
-    if (held && chunk instanceof Uint8Array) {
-      const error = parseJson(chunk) as { code?: unknown; message?: unknown } | undefined;
-      if (
-        error?.code === "internal" &&
-        typeof error.message === "string" &&
-        isDecodeError(Code.Internal, error.message)
-      ) {
-        const body = JSON.stringify({
-          code: codeName(Code.InvalidArgument),
-          message: badBase64 ? "message is not valid base64" : error.message,
-        });
-        writeHead(400, withoutHeader(held, "content-length", Buffer.byteLength(body)));
-        held = undefined;
-        return write(body, ...args);
-      }
-    }
-    release();
-    return write(chunk, ...args);
-  };
-  res.end = (...args) => {
-    release();
-    return end(...args);
-  };
+/** The 400 that replaces a held 500 whose body is a decode error, or undefined to send the 500 as it is. */
+export function decodeErrorAnswer(
+  req: Called,
+  held: OutgoingHttpHeaders,
+  chunk: unknown,
+): { headers: OutgoingHttpHeaders; body: string } | undefined {
+  if (!(chunk instanceof Uint8Array)) return undefined;
+  const error = parseJson(chunk) as { code?: unknown; message?: unknown } | undefined;
+  if (error?.code !== "internal" || typeof error.message !== "string") return undefined;
+  const badBase64 = hasBadBase64Message(req);
+  if (!isRequestDecodeError(Code.Internal, error.message) && !badBase64) return undefined;
+  const body = JSON.stringify({
+    code: codeName(Code.InvalidArgument),
+    message: badBase64 ? "message is not valid base64" : error.message,
+  });
+  return { headers: withoutHeader(held, "content-length", Buffer.byteLength(body)), body };
 }
 
-/** The gRPC-Web trailer frame with status 13 turned into 3 when its message is a decode error. */
-function grpcWebTrailer(
-  frame: Uint8Array,
-  isDecodeError: (code: Code, message: string) => boolean,
-): Uint8Array {
-  const text = Buffer.from(frame.subarray(5)).toString("latin1");
+/** gRPC: trailers with status 13 get 3 when their message is a decode error. */
+export function grpcTrailers(req: Called, trailers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const status = headerOf(trailers, "grpc-status");
+  if (String(status) !== String(Code.Internal)) return trailers;
+  const text = safeDecode(String(headerOf(trailers, "grpc-message") ?? ""));
+  if (!isDecodeError(req, text)) return trailers;
+  return { ...trailers, "grpc-status": String(Code.InvalidArgument) };
+}
+
+/** gRPC-Web carries its status in a last frame of the body (flag 0x80): 13 becomes 3 for a decode error. */
+export function grpcWebChunk(req: Called, chunk: unknown): unknown {
+  if (!(chunk instanceof Uint8Array) || chunk[0] !== 0x80) return chunk;
+  const text = Buffer.from(chunk.subarray(5)).toString("latin1");
   const message = /^grpc-message: ?(.*?)\r?$/m.exec(text)?.[1] ?? "";
-  if (!grpcStatusLine.test(text) || !isDecodeError(Code.Internal, safeDecode(message))) return frame;
+  if (!grpcStatusLine.test(text) || !isDecodeError(req, safeDecode(message))) return chunk;
   const trailer = Buffer.from(
     text.replace(grpcStatusLine, `grpc-status: ${Code.InvalidArgument}\r`),
     "latin1",
@@ -124,9 +70,15 @@ function grpcWebTrailer(
   return Buffer.concat([head, trailer]);
 }
 
+/** An Internal error with this message is the client's: undecodable, or a Connect GET's bad base64. */
+function isDecodeError(req: Called, message: string): boolean {
+  return isRequestDecodeError(Code.Internal, message) || hasBadBase64Message(req);
+}
+
 /** A Connect GET with base64=1 whose message connect-es cannot decode. */
-function hasBadBase64Message(url: string): boolean {
-  const query = new URLSearchParams(url.split("?")[1] ?? "");
+function hasBadBase64Message(req: Called): boolean {
+  if (req.method !== "GET") return false;
+  const query = new URLSearchParams((req.url ?? "").split("?")[1] ?? "");
   if (query.get("base64") !== "1") return false;
   try {
     base64Decode(query.get("message") ?? "");
@@ -137,8 +89,8 @@ function hasBadBase64Message(url: string): boolean {
 }
 
 function headerOf(headers: OutgoingHttpHeaders | undefined, name: string) {
-  const key = Object.keys(headers ?? {}).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : headers?.[key];
+  for (const key in headers) if (key.toLowerCase() === name) return headers[key];
+  return undefined;
 }
 
 function withoutHeader(headers: OutgoingHttpHeaders, name: string, value: number): OutgoingHttpHeaders {

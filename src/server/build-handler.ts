@@ -17,7 +17,9 @@ import { createErrorInterceptor } from "../rpc/error-interceptor.ts";
 import { rpcAccess } from "../rpc/rpc-access.ts";
 import { rpcRoutes } from "../rpc/rpc-routes.ts";
 import { withCors } from "./cors.ts";
-import { answerUnknownProcedure, withFrameworkErrorBodies } from "./framework-errors.ts";
+import { answerUnknownProcedure } from "./framework-errors.ts";
+import type { PresqueHttp2Response, PresqueResponse } from "./presque-response.ts";
+import { rpcKindOf } from "./rpc-answer.ts";
 
 export interface HandlerDeps {
   /** The engine with its consumers (subscriptions, worker registry). */
@@ -91,11 +93,14 @@ export function buildHandler(deps: HandlerDeps) {
       createAuthInterceptor(deps.gate, log),
     ],
   });
-  const rpc = withFrameworkErrorBodies(handler);
-  // The adapter and the patches of its responses are for RPC paths: any other request goes
-  // straight to where the adapter's fallback would send it, with nothing patched per request.
-  const serve: typeof rpc = (req, res) =>
-    procedures.has(pathOf(req.url)) ? rpc(req, res) : serveRest(req, res);
+  // The adapter is for RPC paths: any other request goes straight to where the adapter's fallback
+  // would send it. An RPC's response is marked as one, so presque's response classes correct
+  // what the adapter writes (server/rpc-answer.ts: decode errors, bodiless 405/415).
+  const serve: typeof handler = (req, res) => {
+    if (!procedures.has(pathOf(req.url))) return serveRest(req, res);
+    (res as PresqueResponse | PresqueHttp2Response).rpcKind = rpcKindOf(req.headers["content-type"]);
+    handler(req, res);
+  };
   const handle = observeRequests(withCors(serve, deps.origins), {
     log,
     metrics: monitoring.metrics,

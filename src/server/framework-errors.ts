@@ -2,7 +2,6 @@ import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import type { Http2ServerRequest } from "node:http2";
 import { Code } from "@connectrpc/connect";
 import { codeName, wireError } from "../errors/error-table.ts";
-import { mapDecodeErrors } from "../rpc/decode-errors.ts";
 
 /*
  * Answers the Connect adapter leaves to the transport: an unknown procedure (the adapter hands it
@@ -71,50 +70,30 @@ const frameworkErrors: Record<number, (req: Request) => { code: Code; message: s
 };
 
 /**
- * Gives the errors Connect answers with an empty body (405, 415) the `{code, message}` JSON every
- * other error has. It recognises them by status and a missing content type at writeHead, the
- * only hook the adapter leaves, and sends the body in place of the empty end() that follows.
+ * The errors Connect answers with an empty body (405, 415) get the `{code, message}` JSON every
+ * other error has. They are recognised by status and a missing content type at writeHead, the
+ * only hook the adapter leaves (server/rpc-answer.ts): this returns the head to write instead
+ * and the body to send in place of the empty end() that follows, or undefined for any other head.
  */
-export function withFrameworkErrorBodies<Req extends Request, Res extends Response>(
-  handler: (req: Req, res: Res) => void,
-): (req: Req, res: Res) => void {
-  return (req, res) => {
-    if (req.method !== "HEAD") fillEmptyErrors(req, res);
-    mapDecodeErrors(req, res); // undecodable RPC requests: 400 / INVALID_ARGUMENT, not 500
-    handler(req, res);
-  };
-}
-
-function fillEmptyErrors(req: Request, res: Response): void {
-  // Both response classes take writeHead(status, headers) and end(); the adapter calls no other overload.
-  const target = res as unknown as {
-    writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
-    end(...args: unknown[]): unknown;
-  };
-  // The class's own methods, called on the response: no bound copies per request.
-  const { writeHead, end } = target;
-  let body: string | undefined;
-  target.writeHead = (status, headers) => {
-    const describe = frameworkErrors[status];
-    if (!describe || res.getHeader("content-type") !== undefined || hasContentType(headers))
-      return writeHead.call(target, status, headers);
-    const { code, message } = describe(req);
-    body = JSON.stringify({ code: codeName(code), message });
-    return writeHead.call(target, status, {
+export function frameworkErrorAnswer(
+  req: Request,
+  res: Pick<Response, "getHeader">,
+  status: number,
+  headers: OutgoingHttpHeaders | undefined,
+): { headers: OutgoingHttpHeaders; body: string } | undefined {
+  const describe = frameworkErrors[status];
+  if (!describe || req.method === "HEAD") return undefined;
+  if (res.getHeader("content-type") !== undefined || hasContentType(headers)) return undefined;
+  const { code, message } = describe(req);
+  const body = JSON.stringify({ code: codeName(code), message });
+  return {
+    headers: {
       ...headers,
       "content-type": "application/json",
       "content-length": Buffer.byteLength(body),
       "cache-control": "no-store",
-    });
-  };
-  target.end = (...args) => {
-    const pending = body;
-    body = undefined;
-    // end() or end(callback): nothing was written, so the JSON goes out instead.
-    if (pending !== undefined && (args.length === 0 || typeof args[0] === "function")) {
-      return end.call(target, pending, ...args);
-    }
-    return end.apply(target, args);
+    },
+    body,
   };
 }
 

@@ -1,5 +1,15 @@
 import http from "node:http";
 import http2 from "node:http2";
+import {
+  heldHead,
+  type RpcAnswer,
+  type RpcKind,
+  rpcChunk,
+  rpcEndArgs,
+  rpcHead,
+  rpcKind,
+  rpcTrailers,
+} from "./rpc-answer.ts";
 
 /*
  * The response classes of presque's HTTP/1.1 and h2c servers (the `ServerResponse` and
@@ -8,6 +18,7 @@ import http2 from "node:http2";
  */
 
 type Headers = http.OutgoingHttpHeaders | http.OutgoingHttpHeader[];
+type Call = (...args: unknown[]) => unknown;
 
 /** What the request observer (metrics/request-observer.ts) keeps on a response. */
 export interface ObservedResponse {
@@ -37,20 +48,45 @@ function withRequestId(
   return { "x-request-id": res.requestId, ...(headers as Record<string, unknown>) };
 }
 
-export class PresqueResponse extends http.ServerResponse implements ObservedResponse {
+export class PresqueResponse extends http.ServerResponse implements ObservedResponse, RpcAnswer {
   requestId = "";
   startedAt = 0;
   route: string | undefined = undefined;
+  rpcKind: RpcKind = rpcKind.none;
+  rpcHeldHead: http.OutgoingHttpHeaders | undefined = undefined;
+  rpcErrorBody: string | undefined = undefined;
 
   // Node's writeHead(status, [reason], [headers]); _implicitHeader (end() without one) calls it too.
+  // The adapter, the only writer of an RPC's answer, calls writeHead(status, headers).
   override writeHead(status: number, reason?: string | Headers, headers?: Headers): this {
     if (typeof reason === "string")
       return super.writeHead(status, reason, withRequestId(this, headers) as Headers);
+    if (this.rpcKind !== rpcKind.none) {
+      const head = rpcHead(this, status, reason as http.OutgoingHttpHeaders | undefined);
+      return head === heldHead ? this : this.rpcWriteHead(status, head);
+    }
     return super.writeHead(status, withRequestId(this, reason) as http.OutgoingHttpHeaders);
   }
-}
 
-type Call = (...args: unknown[]) => unknown;
+  rpcWriteHead(status: number, headers: http.OutgoingHttpHeaders | undefined): this {
+    return super.writeHead(status, withRequestId(this, headers) as http.OutgoingHttpHeaders);
+  }
+
+  override write(...args: unknown[]): boolean {
+    if (this.rpcKind !== rpcKind.none) args[0] = rpcChunk(this, args[0]);
+    return (super.write as Call).apply(this, args) as boolean;
+  }
+
+  override end(...args: unknown[]): this {
+    const final = this.rpcKind === rpcKind.none ? args : rpcEndArgs(this, args);
+    return (super.end as Call).apply(this, final) as this;
+  }
+
+  override addTrailers(trailers: http.OutgoingHttpHeaders | readonly [string, string][]): void {
+    const plain = this.rpcKind === rpcKind.none || Array.isArray(trailers);
+    super.addTrailers(plain ? trailers : rpcTrailers(this, trailers as http.OutgoingHttpHeaders));
+  }
+}
 
 /**
  * Also: an HTTP/2 error answered before the request body was read (a 401, 405 or 415 decided
@@ -61,10 +97,13 @@ type Call = (...args: unknown[]) => unknown;
  * stream's headers must go out at once). The wait is bounded by limits.request_timeout_ms, which
  * resets a stream whose body does not arrive (h2-timeouts.ts).
  */
-export class PresqueHttp2Response extends http2.Http2ServerResponse implements ObservedResponse {
+export class PresqueHttp2Response extends http2.Http2ServerResponse implements ObservedResponse, RpcAnswer {
   requestId = "";
   startedAt = 0;
   route: string | undefined = undefined;
+  rpcKind: RpcKind = rpcKind.none;
+  rpcHeldHead: http.OutgoingHttpHeaders | undefined = undefined;
+  rpcErrorBody: string | undefined = undefined;
   /** The arguments of an error's writeHead, held until the request body is in. */
   #heldHead: unknown[] | undefined = undefined;
 
@@ -86,6 +125,18 @@ export class PresqueHttp2Response extends http2.Http2ServerResponse implements O
   }
 
   override writeHead(...args: unknown[]): this {
+    if (this.rpcKind !== rpcKind.none) {
+      const head = rpcHead(this, args[0] as number, args[1] as http.OutgoingHttpHeaders | undefined);
+      return head === heldHead ? this : this.rpcWriteHead(args[0] as number, head);
+    }
+    return this.#holdOrWrite(args);
+  }
+
+  rpcWriteHead(status: number, headers: http.OutgoingHttpHeaders | undefined): this {
+    return this.#holdOrWrite(headers === undefined ? [status] : [status, headers]);
+  }
+
+  #holdOrWrite(args: unknown[]): this {
     const status = args[0] as number;
     // A 408 (limits.request_timeout_ms) is the answer to a body that is not coming: no wait.
     if (status < 400 || status === 408 || !this.#bodyPending()) return this.#writeHeadNow(args);
@@ -94,11 +145,17 @@ export class PresqueHttp2Response extends http2.Http2ServerResponse implements O
   }
 
   override write(...args: unknown[]): boolean {
+    if (this.rpcKind !== rpcKind.none) args[0] = rpcChunk(this, args[0]);
     this.#releaseHead();
     return (super.write as Call).apply(this, args) as boolean;
   }
 
-  override end(...args: unknown[]): this {
+  override addTrailers(trailers: http.OutgoingHttpHeaders): void {
+    super.addTrailers(this.rpcKind === rpcKind.none ? trailers : rpcTrailers(this, trailers));
+  }
+
+  override end(...given: unknown[]): this {
+    const args = this.rpcKind === rpcKind.none ? given : rpcEndArgs(this, given);
     if (!this.#bodyPending() || this.statusCode === 408) {
       this.#releaseHead();
       return (super.end as Call).apply(this, args) as this;
