@@ -13,14 +13,17 @@ import { performance } from "node:perf_hooks";
  */
 export function closeWhenIdle(session: http2.ServerHttp2Session, idleMs: number): void {
   let open = 0;
-  let timer: NodeJS.Timeout | undefined = setTimeout(() => session.close(), idleMs);
+  const close = () => session.close();
+  let timer: NodeJS.Timeout | undefined = setTimeout(close, idleMs);
+  // One listener function per session, not a closure per stream ("close" comes once per stream).
+  const streamClosed = () => {
+    open -= 1;
+    if (open === 0 && !session.closed) timer = setTimeout(close, idleMs);
+  };
   session.on("stream", (stream: http2.ServerHttp2Stream) => {
     open += 1;
     clearTimeout(timer);
-    stream.once("close", () => {
-      open -= 1;
-      if (open === 0 && !session.closed) timer = setTimeout(() => session.close(), idleMs);
-    });
+    stream.on("close", streamClosed);
   });
   session.once("close", () => clearTimeout(timer));
 }
