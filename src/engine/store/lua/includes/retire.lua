@@ -10,20 +10,34 @@ local function releaseUnique(id, j)
   if key and redis.call('HGET', Q.unique, key) == id then redis.call('HDEL', Q.unique, key) end
 end
 
+-- Numeric id order (oldest first), for jobs that share one score.
+local function byId(a, b) return tonumber(a) < tonumber(b) end
+
 -- Keeps a ZSET of retired jobs within `keepCount` entries and `keepMs` of age, deleting the
--- records of what falls out. At most 1000 per call, so a lowered limit is applied over a few calls.
-local function trimRetired(key, keepCount, keepMs, now)
+-- records of what falls out: the oldest by score, and among jobs of one score (one call retires
+-- its jobs at one time) the lowest ids, as a trim after each job would (ZRANGE alone orders ties
+-- bytewise: '10' before '9'). At most max(1000, `atLeast`) per call: the caller passes how many
+-- it just added, so a call never leaves the set larger than its limits, while a lowered limit is
+-- applied 1000 jobs a call. Removed in chunks of 1000 (unpack() of a long table overflows Lua's stack).
+local function trimRetired(key, keepCount, keepMs, now, atLeast)
   local count = redis.call('ZCARD', key)
   if count == 0 then return end
-  local old = redis.call('ZRANGEBYSCORE', key, '-inf', now - keepMs, 'LIMIT', 0, 1000)
-  local excess = count - #old - keepCount
-  if excess > 0 then
-    local oldest = redis.call('ZRANGE', key, #old, #old + math.min(excess, 1000) - 1)
-    for _, id in ipairs(oldest) do old[#old + 1] = id end
+  local byAge = redis.call('ZCOUNT', key, '-inf', now - keepMs)
+  local total = math.min(math.max(byAge, count - keepCount), math.max(1000, atLeast or 0))
+  if total <= 0 then return end
+  local ids = redis.call('ZRANGE', key, 0, total - 1)
+  if total < count then
+    -- the last removed and the first kept: when they share a score, the cut is inside that run
+    local edge = redis.call('ZRANGE', key, total - 1, total, 'WITHSCORES')
+    if edge[2] == edge[4] then
+      local run = redis.call('ZRANGEBYSCORE', key, edge[2], edge[2])
+      table.sort(run, byId)
+      local before = redis.call('ZCOUNT', key, '-inf', '(' .. edge[2])
+      for i = before + 1, total do ids[i] = run[i - before] end
+    end
   end
-  if #old == 0 then return end
-  deleteJobs(old)
-  redis.call('ZREM', key, unpack(old))
+  deleteJobs(ids)
+  for at = 1, #ids, 1000 do redis.call('ZREM', key, unpack(ids, at, math.min(at + 999, #ids))) end
 end
 
 -- A stand-in record for finishJobs when the queue keeps no completed jobs and the job has no
@@ -33,8 +47,8 @@ local NO_UNIQUE = {}
 -- Jobs are done: removed, or kept in `done` when the queue's retention asks for it (the time they
 -- finished is their score there). The trim also runs with a count of 0, so jobs kept before the
 -- setting was lowered do not stay forever. `jobs` are the records of `ids` (or NO_UNIQUE, see
--- above). One command per bucket and set for all of them; the trim once, which keeps the same
--- newest jobs as a trim after each would.
+-- above). One command per bucket and set for all of them; the trim once, of as many as this call
+-- added if more than 1000, which keeps the same newest jobs as a trim after each would.
 local function finishJobs(ids, jobs, now)
   if #ids == 0 then return end
   for i, id in ipairs(ids) do releaseUnique(id, jobs[i]) end
@@ -52,7 +66,7 @@ local function finishJobs(ids, jobs, now)
   else
     deleteJobs(ids)
   end
-  trimRetired(Q.done, keepCount, keepMs, now)
+  trimRetired(Q.done, keepCount, keepMs, now, #ids)
   countEvent('processed', #ids, now)
 end
 

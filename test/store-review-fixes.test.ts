@@ -1,0 +1,93 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { defaultConfig } from "../src/config/config.ts";
+import type { LeaseRef } from "../src/engine/model/job.ts";
+import { type OpenEngine, openEngine } from "../src/engine/open-engine.ts";
+import type { EnqueueScriptOptions } from "../src/engine/store/job-store.ts";
+import { createKeySpace } from "../src/engine/store/keys.ts";
+
+/** Retention, redrive and the job record's ranges, through the store's script wrappers on real Redis. */
+const prefix = `t${randomBytes(4).toString("hex")}`;
+const keys = createKeySpace(prefix);
+let redis: Redis;
+let opened: OpenEngine;
+
+beforeAll(async () => {
+  redis = new Redis(inject("redisUrl"));
+  opened = await openEngine({
+    redis,
+    config: {
+      ...defaultConfig,
+      prefix,
+      reaperIntervalMs: 3_600_000,
+      limits: { ...defaultConfig.limits, maxBatchSize: 5000 },
+    },
+    onError: (e) => console.error(e),
+  });
+});
+afterAll(async () => {
+  await opened.close();
+  await redis.quit();
+});
+
+const store = () => opened.store;
+const plain: EnqueueScriptOptions = { priority: 0, delayMs: 0, idempotencyMs: 0 };
+const payloads = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ n: i }));
+const leasesOf = (queue: string, fetched: { id: string; leaseToken?: string }[]): LeaseRef[] =>
+  fetched.map((job) => ({ queue, id: job.id, leaseToken: job.leaseToken ?? "" }));
+const doneIds = async (queue: string) =>
+  (await redis.zrange(keys.queue(queue).done, "0", "-1")).sort((a, b) => Number(a) - Number(b));
+
+describe("completed-job retention of one call finishing many jobs", () => {
+  it("an ack of 5000 jobs keeps exactly the newest 10 (more than 1000 trimmed at once)", async () => {
+    await opened.engine.queues.updateSettings("keep-acked", { completedKeepCount: 10 });
+    await store().jobs.enqueue("keep-acked", plain, payloads(5000));
+    const fetched = await store().jobs.fetch("keep-acked", 5000, 60_000);
+    expect(fetched.jobs).toHaveLength(5000);
+    const outcomes = await store().jobs.ackMany("keep-acked", leasesOf("keep-acked", fetched.jobs));
+    expect(outcomes.filter((outcome) => outcome.status === "acked")).toHaveLength(5000);
+    expect(await doneIds("keep-acked")).toEqual(Array.from({ length: 10 }, (_, i) => String(4991 + i)));
+    // the records of the trimmed jobs are gone too
+    expect(await store().jobs.read("keep-acked", "1")).toBeUndefined();
+  });
+
+  it("a fetch without lease of 5000 jobs keeps exactly the newest 10", async () => {
+    await opened.engine.queues.updateSettings("keep-fetched", { completedKeepCount: 10 });
+    await store().jobs.enqueue("keep-fetched", plain, payloads(5000));
+    expect((await store().jobs.fetch("keep-fetched", 5000, 0)).jobs).toHaveLength(5000);
+    expect(await redis.zcard(keys.queue("keep-fetched").done)).toBe(10);
+  });
+
+  it("jobs finished in one call (one score) are trimmed oldest id first, not in text order", async () => {
+    await opened.engine.queues.updateSettings("keep-ties", { completedKeepCount: 3 });
+    await store().jobs.enqueue("keep-ties", plain, payloads(12));
+    for (let i = 0; i < 7; i++) {
+      const one = await store().jobs.fetch("keep-ties", 1, 60_000);
+      await store().jobs.ackMany("keep-ties", leasesOf("keep-ties", one.jobs));
+    }
+    const rest = await store().jobs.fetch("keep-ties", 5, 60_000);
+    expect(rest.jobs.map((job) => job.id)).toEqual(["8", "9", "10", "11", "12"]);
+    await store().jobs.ackMany("keep-ties", leasesOf("keep-ties", rest.jobs));
+    expect(await doneIds("keep-ties")).toEqual(["10", "11", "12"]);
+  });
+});
+
+describe("redrive", () => {
+  it("a job that died of releases starts over: one release after a redrive does not kill it", async () => {
+    const queue = "redrive-releases";
+    const [id] = (
+      (await store().jobs.enqueue(queue, { ...plain, maxAttempts: 2 }, payloads(1))) as { ids: string[] }
+    ).ids;
+    for (let i = 0; i < 2; i++) {
+      const taken = await store().jobs.fetch(queue, 1, 60_000);
+      expect(await store().jobs.release(queue, leasesOf(queue, taken.jobs))).toBe(1);
+    }
+    expect((await store().jobs.read(queue, id ?? ""))?.state).toBe("dead");
+    expect(await store().dead.redrive(queue, [id ?? ""])).toBe(1);
+    const again = await store().jobs.fetch(queue, 1, 60_000);
+    expect(again.jobs.map((job) => job.id)).toEqual([id]);
+    expect(await store().jobs.release(queue, leasesOf(queue, again.jobs))).toBe(1);
+    expect((await store().jobs.read(queue, id ?? ""))?.state).toBe("ready");
+  });
+});
