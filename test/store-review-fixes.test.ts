@@ -91,3 +91,51 @@ describe("redrive", () => {
     expect((await store().jobs.read(queue, id ?? ""))?.state).toBe("ready");
   });
 });
+
+describe("the layout marker, when it is missing", () => {
+  const openOn = (onPrefix: string) =>
+    openEngine({
+      redis,
+      config: { ...defaultConfig, prefix: onPrefix, reaperIntervalMs: 3_600_000 },
+      onError: (e) => console.error(e),
+    });
+
+  it("current-layout jobs in every set: accepted, and the marker written back", async () => {
+    const current = `t${randomBytes(4).toString("hex")}`;
+    const first = await openOn(current);
+    const jobs = first.store.jobs;
+    await first.engine.queues.updateSettings("mail", { completedKeepCount: 5 });
+    await jobs.enqueue("mail", plain, payloads(4));
+    await jobs.enqueue("mail", { ...plain, priority: 5 }, payloads(1));
+    await jobs.enqueue("mail", { ...plain, delayMs: 3_600_000 }, payloads(1));
+    const leased = await jobs.fetch("mail", 2, 60_000);
+    await jobs.ackMany("mail", leasesOf("mail", leased.jobs.slice(0, 1)));
+    await jobs.nack("mail", leased.jobs[1]?.id ?? "", leased.jobs[1]?.leaseToken ?? "", {
+      delayMs: 0,
+      error: "no",
+      retryable: false,
+      jitter: 0,
+    });
+    await jobs.fetch("mail", 1, 60_000);
+    const on = createKeySpace(current).queue("mail");
+    for (const key of [on.ready, on.delayed, on.leased, on.dead, on.done])
+      expect(await redis.exists(key)).toBe(1);
+    expect(await redis.type(on.ready)).toBe("list");
+    await first.close();
+
+    await redis.del(`${current}:layout`);
+    const again = await openOn(current);
+    expect(await redis.get(`${current}:layout`)).toBe("2");
+    expect((await again.engine.queues.queueInfo("mail")).ready).toBe(2);
+    await again.close();
+  });
+
+  it("old-layout jobs in a delayed set only (no ready set): refused, no marker written", async () => {
+    const old = `t${randomBytes(4).toString("hex")}`;
+    await redis.sadd(`${old}:queues`, "mail");
+    await redis.zadd(`${old}:{mail}:delayed`, 1, "7");
+    await redis.hset(`${old}:{mail}:job:7`, "payload", "1", "state", "delayed");
+    await expect(openOn(old)).rejects.toThrow(/old per-job-hash layout/);
+    expect(await redis.get(`${old}:layout`)).toBeNull();
+  });
+});

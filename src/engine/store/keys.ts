@@ -64,10 +64,20 @@ export interface KeySpace {
   layout: string;
   queue(name: string): QueueKeys;
   /**
-   * The keys that held jobs in the layout before the compact record (per-job hashes, a ZSET
-   * `ready`): found with no layout marker, they mean data presque no longer reads.
+   * Keys of a queue in the layout before the compact record, to recognise it when the layout marker
+   * is missing (store/layout-version.ts): `ready` was a ZSET (a LIST now), and each job a hash
+   * `job(id)` for the ids in `jobSets` (same names now, but the records live in `jobPrefix` buckets).
    */
-  legacyJobSets(name: string): string[];
+  legacyQueue(name: string): LegacyQueueKeys;
+}
+
+export interface LegacyQueueKeys {
+  /** A ZSET in the old layout, a LIST (or absent) now. */
+  ready: string;
+  /** The ZSETs of job ids in both layouts: delayed, leased, dead, done. */
+  jobSets: string[];
+  /** The old layout's HASH of one job. */
+  job(id: string): string;
 }
 
 export function createKeySpace(prefix: string): KeySpace {
@@ -100,9 +110,13 @@ export function createKeySpace(prefix: string): KeySpace {
     worker: (id) => `${prefix}:{workers}:${id}`,
     layout: `${prefix}:layout`,
     queue,
-    legacyJobSets(name) {
+    legacyQueue(name) {
       const q = queue(name);
-      return [q.ready, q.delayed, q.leased, q.dead, q.done];
+      return {
+        ready: q.ready,
+        jobSets: [q.delayed, q.leased, q.dead, q.done],
+        job: (id) => `${prefix}:{${name}}:job:${id}`,
+      };
     },
   };
 }
