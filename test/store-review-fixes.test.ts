@@ -139,3 +139,39 @@ describe("the layout marker, when it is missing", () => {
     expect(await redis.get(`${old}:layout`)).toBeNull();
   });
 });
+
+describe("values the job record cannot hold", () => {
+  const untouched = async (queue: string) => {
+    const q = keys.queue(queue);
+    expect(await redis.hget(q.meta, "lastId")).toBeNull();
+    expect(await redis.exists(q.ready, q.readyHigh, q.readyLow, q.delayed, `${q.jobPrefix}0`)).toBe(0);
+  };
+
+  it("an enqueue with max_attempts past 65535 is refused by the script, and nothing is written", async () => {
+    await expect(
+      store().jobs.enqueue("range-attempts", { ...plain, maxAttempts: 70_000 }, payloads(2)),
+    ).rejects.toThrow(/presque: job record field maxAttempts out of range: 70000/);
+    await untouched("range-attempts");
+  });
+
+  it("a priority past 32767 and a traceparent past 255 bytes are refused too", async () => {
+    await expect(
+      store().jobs.enqueue("range-priority", { ...plain, priority: 40_000 }, payloads(1)),
+    ).rejects.toThrow(/field priority out of range/);
+    await untouched("range-priority");
+    const traceparent = "x".repeat(300);
+    await expect(
+      store().jobs.enqueue("range-trace", { ...plain, delayMs: 60_000, traceparent }, payloads(1)),
+    ).rejects.toThrow(/field traceparent out of range: 300 bytes/);
+    await untouched("range-trace");
+  });
+
+  it("a group commit with one such job writes none of its jobs, not even those before it", async () => {
+    const jobs = [
+      { options: plain, payload: '"first"' },
+      { options: { ...plain, maxAttempts: 70_000 }, payload: '"second"' },
+    ];
+    await expect(store().jobs.enqueueEach("range-each", jobs)).rejects.toThrow(/maxAttempts out of range/);
+    await untouched("range-each");
+  });
+});

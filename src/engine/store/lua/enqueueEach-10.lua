@@ -13,6 +13,7 @@
   Returns: per job, in order: its status (the statuses of enqueueJobs-10.lua), how many values
            follow, and those values (ok: the new id; duplicate: the first request's ids;
            uniqueHeld: the holder's id; full: the number of waiting jobs; mismatch, expired: none)
+  Options the job record cannot hold (see enqueueJobs-10.lua) fail the whole call, before any write.
 ]]
 -- @include "queue"
 -- @include "now"
@@ -21,7 +22,11 @@
 local now = nowMs()
 local k = tonumber(ARGV[7])
 local options = {}
-for i = 1, k do options[i] = cjson.decode(ARGV[7 + i]) end
+for i = 1, k do
+  options[i] = cjson.decode(ARGV[7 + i])
+  -- a record that cannot be packed fails the call before any job is written (job-record.lua)
+  jobHead(options[i], 'ready', now)
+end
 local maxLength = setting('maxLength')
 
 local out = {}

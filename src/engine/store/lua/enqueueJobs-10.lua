@@ -16,6 +16,8 @@
     { uniqueHeld, id }      the unique key is held by that queued or leased job; nothing added
     { full, length }        the queue holds maxLength waiting jobs; nothing added
     { expired }             expiresAtMs is already past; nothing added
+  A value the job record cannot hold (includes/job-record.lua; the callers validate, so it cannot
+  happen) is a script error "presque: job record field ... out of range", raised before any write.
 ]]
 -- @include "queue"
 -- @include "now"

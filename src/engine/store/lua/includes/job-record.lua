@@ -13,14 +13,36 @@ local RECORD_VERSION = 1
 local HEADER = '>BBBHHhI4I6'
 local STATE_CODES = { ready = 1, delayed = 2, leased = 3, dead = 4, done = 5 }
 local STATE_NAMES = { 'ready', 'delayed', 'leased', 'dead', 'done' }
--- flag, field, struct format; a text section's format carries its length before it
+local U16, U32, U48 = 65535, 4294967295, 281474976710655
+-- flag, field, struct format, the largest value (a text section: the longest text); a text
+-- section's format carries its length before it
 local SECTIONS = {
-  { 1, 'expiresAt', '>I6' }, { 2, 'leaseToken', '>I6' }, { 4, 'releases', '>H' },
-  { 8, 'traceparent', '>Bc0' }, { 16, 'unique', '>Hc0' }, { 32, 'errors', '>I4c0' },
-  { 64, 'deadReason', '>Hc0' },
+  { 1, 'expiresAt', '>I6', U48 }, { 2, 'leaseToken', '>I6', U48 }, { 4, 'releases', '>H', U16 },
+  { 8, 'traceparent', '>Bc0', 255 }, { 16, 'unique', '>Hc0', U16 }, { 32, 'errors', '>I4c0', U32 },
+  { 64, 'deadReason', '>Hc0', U16 },
 }
 
 local HEADER_BYTES = 19
+
+-- struct.pack wraps a value its field cannot hold without a word ('>H' of 65536 is 0; a 300-byte
+-- text behind a 'B' length stores 44, and its tail is read as the next sections), so values are
+-- checked before they are packed. Inputs are validated long before this, so it cannot happen: a
+-- script error, raised before the script writes (callers pack first), not a corrupt record.
+local function outOfRange(field, value)
+  error('presque: job record field ' .. field .. ' out of range: ' .. tostring(value))
+end
+
+local function checkNumber(field, value, low, high)
+  if type(value) ~= 'number' or value < low or value > high or value % 1 ~= 0 then outOfRange(field, value) end
+end
+
+local function checkHeader(j)
+  checkNumber('attempt', j.attempt, 0, U16)
+  checkNumber('maxAttempts', j.maxAttempts, 0, U16)
+  checkNumber('priority', j.priority, -32768, 32767)
+  checkNumber('deliveries', j.deliveries, 0, U32)
+  checkNumber('enqueuedAt', j.enqueuedAt, 0, U48)
+end
 
 -- A record's sections, packed in flag order (the general case, any section present).
 local function packSections(j)
@@ -29,8 +51,13 @@ local function packSections(j)
     local value = j[section[2]]
     if value then
       flags = flags + section[1]
-      if type(value) == 'string' then parts[#parts + 1] = struct.pack(section[3], #value, value)
-      else parts[#parts + 1] = struct.pack(section[3], value) end
+      if type(value) == 'string' then
+        if #value > section[4] then outOfRange(section[2], #value .. ' bytes') end
+        parts[#parts + 1] = struct.pack(section[3], #value, value)
+      else
+        checkNumber(section[2], value, 0, section[4])
+        parts[#parts + 1] = struct.pack(section[3], value)
+      end
     end
   end
   return flags, table.concat(parts)
@@ -39,12 +66,14 @@ end
 local HEADER_TOKEN = HEADER .. 'I6' -- the header, then a lease token as the only section
 
 local function packJob(j)
+  checkHeader(j)
   -- Most records have no section, or a lease token alone: those skip the loop.
   if j.expiresAt or j.releases or j.traceparent or j.unique or j.errors or j.deadReason then
     local flags, sections = packSections(j)
     return struct.pack(HEADER, RECORD_VERSION, STATE_CODES[j.state], flags, j.attempt, j.maxAttempts,
       j.priority, j.deliveries, j.enqueuedAt) .. sections .. j.payload
   elseif j.leaseToken then
+    checkNumber('leaseToken', j.leaseToken, 0, U48)
     return struct.pack(HEADER_TOKEN, RECORD_VERSION, STATE_CODES[j.state], 2, j.attempt, j.maxAttempts,
       j.priority, j.deliveries, j.enqueuedAt, j.leaseToken) .. j.payload
   end
