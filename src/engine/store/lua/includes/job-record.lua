@@ -26,22 +26,30 @@ local HEADER_BYTES = 19
 
 -- struct.pack wraps a value its field cannot hold without a word ('>H' of 65536 is 0; a 300-byte
 -- text behind a 'B' length stores 44, and its tail is read as the next sections), so values are
--- checked before they are packed. Inputs are validated long before this, so it cannot happen: a
--- script error, raised before the script writes (callers pack first), not a corrupt record.
+-- checked before they are packed (a fraction is truncated, which corrupts nothing). Inputs are
+-- validated long before this, so it cannot happen: a script error, raised before an enqueue
+-- writes (it packs first), not a corrupt record.
 local function outOfRange(field, value)
   error('presque: job record field ' .. field .. ' out of range: ' .. tostring(value))
 end
 
 local function checkNumber(field, value, low, high)
-  if type(value) ~= 'number' or value < low or value > high or value % 1 ~= 0 then outOfRange(field, value) end
+  if type(value) ~= 'number' or value < low or value > high then outOfRange(field, value) end
 end
 
+-- The header's fields, in one test (packJob runs per job written); the field is named on failure.
 local function checkHeader(j)
-  checkNumber('attempt', j.attempt, 0, U16)
-  checkNumber('maxAttempts', j.maxAttempts, 0, U16)
-  checkNumber('priority', j.priority, -32768, 32767)
-  checkNumber('deliveries', j.deliveries, 0, U32)
-  checkNumber('enqueuedAt', j.enqueuedAt, 0, U48)
+  local attempt, maxAttempts, priority, deliveries, enqueuedAt =
+    j.attempt, j.maxAttempts, j.priority, j.deliveries, j.enqueuedAt
+  if not (attempt >= 0 and attempt <= U16 and maxAttempts >= 0 and maxAttempts <= U16
+      and priority >= -32768 and priority <= 32767 and deliveries >= 0 and deliveries <= U32
+      and enqueuedAt >= 0 and enqueuedAt <= U48) then
+    checkNumber('attempt', attempt, 0, U16)
+    checkNumber('maxAttempts', maxAttempts, 0, U16)
+    checkNumber('priority', priority, -32768, 32767)
+    checkNumber('deliveries', deliveries, 0, U32)
+    checkNumber('enqueuedAt', enqueuedAt, 0, U48)
+  end
 end
 
 -- A record's sections, packed in flag order (the general case, any section present).
