@@ -36,5 +36,6 @@ export function serveCeiling(
   redisUrl: string,
 ): Promise<ListeningProcess> {
   const file = fileURLToPath(new URL(`../ceilings/${name}.ts`, import.meta.url));
-  return startListening(name, [file], { REDIS_URL: redisUrl });
+  // on presque's Node flags too: the ratios compare code, not V8 heap settings
+  return startListening(name, [...startFlags(), file], { REDIS_URL: redisUrl });
 }
