@@ -114,7 +114,8 @@ export function createOnePortServer(
       lingerMs: limits.idleTimeoutMs,
       onSecure: toHttp,
     });
-  const tcp = net.createServer((socket) => {
+  // noDelay: Node's http servers set it on sockets they accept, not on sockets handed to them
+  const tcp = net.createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     socket.setKeepAlive(true, 30_000);
