@@ -148,14 +148,14 @@ export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobO
       const sentAt = performance.now();
       // The registry is best effort: the next enqueue adds the name again. Failing the request
       // here would make a client retry an enqueue that did happen.
-      const registered = store.registry.ensure(queue).catch(ignore);
+      const registered = store.registry.ensure(queue)?.catch(ignore);
       const reply = await (payloads.length === 1 && payload !== undefined
         ? singleEnqueues.submit(queue, { options: scriptOptions, payload })
         : store.jobs.enqueue(queue, scriptOptions, payloads).then((batch) => {
             if (batch.code === "ok" && readyNow(scriptOptions)) wake.passOn(queue);
             return batch;
           }));
-      await registered;
+      if (registered !== undefined) await registered;
       if (reply.code === "ok" && (scriptOptions.runAtMs !== undefined || scriptOptions.delayMs > 0)) {
         wake.expectDue(queue, { runAtMs: scriptOptions.runAtMs, delayMs: scriptOptions.delayMs, sentAt });
       }

@@ -6,8 +6,11 @@ import type { Redis } from "ioredis";
  * It is kept out of the enqueue script because it is not in the queue's cluster slot.
  */
 export interface QueueRegistry {
-  /** Adds the name unless this process added it lately; runs alongside the enqueue itself. */
-  ensure(name: string): Promise<unknown>;
+  /**
+   * Adds the name unless this process added it lately (then undefined: no promise in the common
+   * case); runs alongside the enqueue itself.
+   */
+  ensure(name: string): Promise<unknown> | undefined;
   list(): Promise<string[]>;
   /** Forgets a deleted queue's name. */
   remove(name: string): Promise<unknown>;
@@ -22,11 +25,12 @@ const rememberMs = 60_000;
 export function createQueueRegistry(redis: Redis, key: string): QueueRegistry {
   const addedAt = new Map<string, number>();
   return {
-    async ensure(name) {
+    ensure(name) {
       const at = addedAt.get(name);
-      if (at !== undefined && Date.now() - at < rememberMs) return;
-      await redis.sadd(key, name);
-      addedAt.set(name, Date.now());
+      if (at !== undefined && Date.now() - at < rememberMs) return undefined;
+      return redis.sadd(key, name).then(() => {
+        addedAt.set(name, Date.now());
+      });
     },
     async list() {
       return (await redis.smembers(key)).sort();
