@@ -77,6 +77,8 @@ export function createPresqueMetrics({
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600],
     registers,
   });
+  // one labelled child per queue, made once: labels() hashes and checks the labels on every call
+  const ackLatencyByQueue = new Map<string, ReturnType<typeof ackLatency.labels>>();
 
   const readRedis = async () => {
     redisPing.set(await health.ping());
@@ -117,7 +119,12 @@ export function createPresqueMetrics({
       requests.observe(route, method, status, seconds);
     },
     observeAckLatency(queue, milliseconds) {
-      ackLatency.observe({ queue }, milliseconds / 1000);
+      let child = ackLatencyByQueue.get(queue);
+      if (child === undefined) {
+        child = ackLatency.labels({ queue });
+        ackLatencyByQueue.set(queue, child);
+      }
+      child.observe(milliseconds / 1000);
     },
   };
 }
