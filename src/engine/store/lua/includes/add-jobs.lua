@@ -26,29 +26,18 @@ local function addJobs(payloads, o, now)
   local head = jobHead(o, delayed and 'delayed' or 'ready', now) -- before the first write
   local lastId = redis.call('HINCRBY', Q.meta, 'lastId', n)
   -- one score text for all, not a number for Redis to format per job
-  local ids, fields, dueArgs, dueText = {}, {}, {}, string.format('%.17g', dueAt)
-  -- jobs of one bucket are written by one HSET (of at most 500 jobs)
-  local bucket = nil
-  local function flush()
-    if #fields > 0 then redis.call('HSET', bucket, unpack(fields)) end
-    fields = {}
-  end
+  local ids, records, dueArgs, dueText = {}, {}, {}, string.format('%.17g', dueAt)
   for i = 1, n do
     local id = tostring(lastId - n + i)
     ids[i] = id
-    local key = jobKey(id)
-    if key ~= bucket or #fields >= 1000 then
-      flush()
-      bucket = key
-    end
-    fields[#fields + 1] = id
-    fields[#fields + 1] = head .. payloads[i]
+    records[i] = head .. payloads[i]
     if delayed then
       dueArgs[#dueArgs + 1] = dueText
       dueArgs[#dueArgs + 1] = id
     end
   end
-  flush()
+  -- jobs of one bucket are written by one HSET (of at most 500 jobs)
+  eachBucket('HSET', ids, records)
   if o.unique then redis.call('HSET', Q.unique, o.unique, ids[n]) end
   if delayed then addDelayed(dueArgs, dueAt) else makeReady(ids, priority) end
   countEvent('enqueued', n, now)
