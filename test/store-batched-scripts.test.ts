@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { defaultConfig } from "../src/config/config.ts";
 import type { LeaseRef } from "../src/engine/model/job.ts";
-import { type OpenEngine, openEngine } from "../src/engine/open-engine.ts";
+import type { OpenEngine } from "../src/engine/open-engine.ts";
+import { openTestEngine } from "./support/test-engine.ts";
 
 /**
  * fetchJobs and ackJobs read and write the jobs of one call together (one HMGET, one HSET, one
@@ -15,11 +15,7 @@ let opened: OpenEngine;
 
 beforeAll(async () => {
   redis = new Redis(inject("redisUrl"));
-  opened = await openEngine({
-    redis,
-    config: { ...defaultConfig, prefix, reaperIntervalMs: 3_600_000 },
-    onError: (e) => console.error(e),
-  });
+  opened = await openTestEngine(redis, prefix);
 });
 afterAll(async () => {
   await opened.close();

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { defaultConfig } from "../src/config/config.ts";
-import { type OpenEngine, openEngine } from "../src/engine/open-engine.ts";
+import type { OpenEngine } from "../src/engine/open-engine.ts";
 import { createKeySpace } from "../src/engine/store/keys.ts";
+import { openTestEngine } from "./support/test-engine.ts";
 
 /**
  * The due channel: a script that makes a delayed job its queue's earliest PUBLISHes
@@ -28,12 +28,7 @@ beforeAll(async () => {
     onHeard();
   });
   await listener.subscribe(createKeySpace(prefix).dueChannel);
-  opened = await openEngine({
-    redis,
-    config: { ...defaultConfig, prefix, reaperIntervalMs: 3_600_000 },
-    onError: (e) => console.error(e),
-    background: false,
-  });
+  opened = await openTestEngine(redis, prefix, {}, { background: false });
 });
 afterAll(async () => {
   await opened.close();

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { defaultConfig } from "../src/config/config.ts";
-import { type OpenEngine, openEngine } from "../src/engine/open-engine.ts";
+import type { OpenEngine } from "../src/engine/open-engine.ts";
 import { createKeySpace } from "../src/engine/store/keys.ts";
+import { openTestEngine } from "./support/test-engine.ts";
 
 /** The compact job record and the ready index, read through the engine and straight from Redis. */
 const prefix = `t${randomBytes(4).toString("hex")}`;
@@ -11,12 +11,7 @@ const keys = createKeySpace(prefix);
 let redis: Redis;
 let opened: OpenEngine;
 
-const open = (onPrefix: string, client: Redis) =>
-  openEngine({
-    redis: client,
-    config: { ...defaultConfig, prefix: onPrefix, reaperIntervalMs: 3_600_000 },
-    onError: (e) => console.error(e),
-  });
+const open = (onPrefix: string, client: Redis) => openTestEngine(client, onPrefix);
 
 beforeAll(async () => {
   redis = new Redis(inject("redisUrl"));

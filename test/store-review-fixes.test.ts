@@ -3,9 +3,10 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { defaultConfig } from "../src/config/config.ts";
 import type { LeaseRef } from "../src/engine/model/job.ts";
-import { type OpenEngine, openEngine } from "../src/engine/open-engine.ts";
+import type { OpenEngine } from "../src/engine/open-engine.ts";
 import type { EnqueueScriptOptions } from "../src/engine/store/job-store.ts";
 import { createKeySpace } from "../src/engine/store/keys.ts";
+import { openTestEngine } from "./support/test-engine.ts";
 
 /** Retention, redrive and the job record's ranges, through the store's script wrappers on real Redis. */
 const prefix = `t${randomBytes(4).toString("hex")}`;
@@ -15,16 +16,7 @@ let opened: OpenEngine;
 
 beforeAll(async () => {
   redis = new Redis(inject("redisUrl"));
-  opened = await openEngine({
-    redis,
-    config: {
-      ...defaultConfig,
-      prefix,
-      reaperIntervalMs: 3_600_000,
-      limits: { ...defaultConfig.limits, maxBatchSize: 5000 },
-    },
-    onError: (e) => console.error(e),
-  });
+  opened = await openTestEngine(redis, prefix, { limits: { ...defaultConfig.limits, maxBatchSize: 5000 } });
 });
 afterAll(async () => {
   await opened.close();
@@ -93,12 +85,7 @@ describe("redrive", () => {
 });
 
 describe("the layout marker, when it is missing", () => {
-  const openOn = (onPrefix: string) =>
-    openEngine({
-      redis,
-      config: { ...defaultConfig, prefix: onPrefix, reaperIntervalMs: 3_600_000 },
-      onError: (e) => console.error(e),
-    });
+  const openOn = (onPrefix: string) => openTestEngine(redis, onPrefix);
 
   it("current-layout jobs in every set: accepted, and the marker written back", async () => {
     const current = `t${randomBytes(4).toString("hex")}`;
