@@ -156,7 +156,7 @@ export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobO
             return batch;
           }));
       if (registered !== undefined) await registered;
-      if (reply.code === "ok" && (scriptOptions.runAtMs !== undefined || scriptOptions.delayMs > 0)) {
+      if (reply.code === "ok" && !readyNow(scriptOptions)) {
         wake.expectDue(queue, { runAtMs: scriptOptions.runAtMs, delayMs: scriptOptions.delayMs, sentAt });
       }
       switch (reply.code) {
