@@ -141,10 +141,16 @@ export async function* runSubscription<Event>(
         await ledger.waitForCredit(quietMs, signal);
         continue;
       }
-      const waiters = queues.map((queue) => wakeHub.register(queue));
+      const count = Math.min(free, jobEvents.perFetch);
+      // One queue (the usual case) can take a hand-off: an enqueue in this process leases its
+      // jobs to the waiting subscription in the same script call (WakeHub.claim). Credit only
+      // grows while it waits, so `count` stays within it.
+      const handOff =
+        queues.length === 1 ? { count, leaseMs: leaseMs === "default" ? -1 : leaseMs } : undefined;
+      const waiters = queues.map((queue) => wakeHub.register(queue, handOff));
       let jobs: JobView[];
       try {
-        jobs = await fetchInOrder(Math.min(free, jobEvents.perFetch));
+        jobs = await fetchInOrder(count);
       } catch (error) {
         for (const waiter of waiters) waiter.cancel();
         throw error;
@@ -153,7 +159,8 @@ export async function* runSubscription<Event>(
       else woken = [];
       if (jobs.length === 0) {
         woken = await waitForAny(queues, waiters, quietMs, signal);
-        continue;
+        jobs = waiters[0]?.handed()?.jobs ?? [];
+        if (jobs.length === 0) continue;
       }
       for (const waiter of waiters) waiter.cancel();
       for (const job of jobs) {

@@ -16,6 +16,7 @@ import type { EnqueueReply, EnqueueScriptOptions, SingleEnqueue } from "../store
 import { createGroupCommit } from "./group-commit.ts";
 import { jobNotFound, leaseRefused, type OpsDeps } from "./ops-deps.ts";
 import type { Settlements } from "./settlements.ts";
+import { readyNow, singleEnqueueCommit } from "./single-enqueue-commit.ts";
 
 /** A job's life: enqueue, fetch (with long poll), ack, nack, extend, promote, look up. */
 export interface JobOps {
@@ -49,17 +50,9 @@ export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobO
   const { store, validate, settlements } = deps;
   const { wake } = store;
   const { maxBatchSize, maxBodyBytes } = validate.limits;
-  // This process's own waiting consumers are woken as soon as Redis answers, before the callers
-  // are (a pub/sub message later, after their answers, otherwise). The script's PUBLISH still
-  // wakes the other processes; here it reaches the next waiter, whose fetch finds what is left.
-  const readyNow = (options: EnqueueScriptOptions) => options.delayMs === 0 && options.runAtMs === undefined;
   // One script call per queue and turn for single enqueues and acks, each answered on its own.
   const singleEnqueues = createGroupCommit<SingleEnqueue, EnqueueReply>({
-    commit: (queue, jobs) =>
-      store.jobs.enqueueEach(queue, jobs).then((replies) => {
-        if (jobs.some((job, i) => replies[i]?.code === "ok" && readyNow(job.options))) wake.passOn(queue);
-        return replies;
-      }),
+    commit: singleEnqueueCommit(store),
     maxItems: maxBatchSize,
     maxBytes: maxBodyBytes,
     sizeOf: (job) => job.payload.length,
@@ -199,7 +192,8 @@ export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobO
           if (woken) wake.passOn(queue);
           return { jobs: [], stopped: false };
         }
-        const waiter = wake.register(queue);
+        // at-most-once jobs are not handed off: a consumer gone meanwhile could not give them back
+        const waiter = wake.register(queue, leaseMs === 0 ? undefined : { count, leaseMs });
         try {
           const result = await store.jobs.fetch(queue, count, leaseMs).catch((error: unknown) => {
             if (woken) wake.passOn(queue);
@@ -209,6 +203,11 @@ export function createJobOps(deps: OpsDeps & { settlements: Settlements }): JobO
           const remaining = deadline - Date.now();
           if (result.jobs.length > 0 || remaining <= 0) return result;
           woken = (await waiter.wait(remaining, options.signal)) === "woken";
+          const handed = waiter.handed();
+          if (handed !== undefined) {
+            wake.passOn(queue); // it took jobs: more may be ready
+            return handed;
+          }
         } finally {
           waiter.cancel();
         }

@@ -26,6 +26,19 @@ export type EnqueueReply =
   | { code: "full"; waiting: number }
   | { code: "mismatch" | "expired" };
 
+/** A fetch done by an enqueue for a consumer waiting in this process (see WakeHub.claim). */
+export interface HandOff {
+  count: number;
+  /** > 0, or -1: the queue's default lease. At-most-once (0) is never handed off. */
+  leaseMs: number;
+}
+
+export interface EachReply {
+  replies: EnqueueReply[];
+  /** The hand-off's jobs, when one was asked for. */
+  handed?: FetchResult;
+}
+
 /** Why a lease holder's change was refused (fencing). */
 export type LeaseRefusal = { code: "not_found" | "stale_lease" };
 export type NackReply =
@@ -37,8 +50,11 @@ export type NackReply =
 export interface JobStore {
   /** One request, all of its jobs or none. */
   enqueue(queue: string, options: EnqueueScriptOptions, payloads: string[]): Promise<EnqueueReply>;
-  /** Independent single jobs of one queue in one script call; one reply per job, in order. */
-  enqueueEach(queue: string, jobs: SingleEnqueue[]): Promise<EnqueueReply[]>;
+  /**
+   * Independent single jobs of one queue in one script call; one reply per job, in order. With a
+   * hand-off, the same call then leases up to `count` ready jobs as fetch would (`handed`).
+   */
+  enqueueEach(queue: string, jobs: SingleEnqueue[], handOff?: HandOff): Promise<EachReply>;
   /** leaseMs: 0 removes the jobs as they are handed out; -1 the queue's default lease. */
   fetch(queue: string, count: number, leaseMs: number): Promise<FetchResult>;
   /** Acks of one queue in one script call; one outcome per item, in order. */
@@ -81,7 +97,7 @@ export function createJobStore(redis: Redis, scripts: ScriptRunner): JobStore {
       return enqueueReplyOf("enqueueJobs", code, values);
     },
 
-    async enqueueEach(queue, jobs) {
+    async enqueueEach(queue, jobs, handOff) {
       // Jobs without options of their own share one options text: sent once, decoded once.
       const optionIndexes = new Map<string, number>();
       const indexes: number[] = [];
@@ -100,7 +116,12 @@ export function createJobStore(redis: Redis, scripts: ScriptRunner): JobStore {
         }
         indexes.push(index);
       }
-      const args: (string | number)[] = [optionIndexes.size, ...optionIndexes.keys()];
+      const args: (string | number)[] = [
+        handOff?.count ?? 0,
+        handOff?.leaseMs ?? 0,
+        optionIndexes.size,
+        ...optionIndexes.keys(),
+      ];
       // one options text for all: the payloads alone (see the script's header)
       jobs.forEach((job, i) => {
         if (optionIndexes.size === 1) args.push(job.payload);
@@ -108,13 +129,15 @@ export function createJobStore(redis: Redis, scripts: ScriptRunner): JobStore {
       });
       const reply = (await scripts.run("enqueueEach", queue, args)) as unknown[];
       const replies: EnqueueReply[] = [];
-      for (let at = 0; replies.length < jobs.length; ) {
+      let at = 0;
+      while (replies.length < jobs.length) {
         const code = reply[at];
         const count = Number(reply[at + 1]);
         replies.push(enqueueReplyOf("enqueueEach", code, reply.slice(at + 2, at + 2 + count)));
         at += 2 + count;
       }
-      return replies;
+      if (handOff === undefined) return { replies };
+      return { replies, handed: parseFetchReply(queue, reply.slice(at)) };
     },
 
     async fetch(queue, count, leaseMs) {

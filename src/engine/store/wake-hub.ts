@@ -1,4 +1,6 @@
 import type { Redis } from "ioredis";
+import type { FetchResult } from "../model/job.ts";
+import type { HandOff } from "./job-store.ts";
 
 export type WaitOutcome = "woken" | "timeout" | "aborted";
 
@@ -12,6 +14,18 @@ export interface Waiter {
   wait(timeoutMs: number, signal?: AbortSignal): Promise<WaitOutcome>;
   /** Forgets the waiter. A wake it was picked for but never reported as "woken" goes to the next one. */
   cancel(): void;
+  /** The jobs an enqueue leased to this waiter (see WakeHub.claim), once wait said "woken". */
+  handed(): FetchResult | undefined;
+}
+
+/** A waiting consumer taken by an enqueue, which leases jobs to it in its own script call. */
+export interface Claim {
+  handOff: HandOff;
+  /**
+   * Wakes the waiter with the hand-off's jobs (none: a plain wake). False when it stopped waiting
+   * meanwhile: the caller gives the jobs back and passes the wake on.
+   */
+  deliver(result: FetchResult): boolean;
 }
 
 /**
@@ -35,9 +49,17 @@ export interface WakeHub {
    * Registers interest in a queue. Register *before* trying to fetch, then wait: a wake that
    * arrives between the failed fetch and the wait is kept, so no job is missed.
    */
-  register(queue: string): Waiter;
+  register(queue: string, handOff?: HandOff): Waiter;
   /** Wakes the next waiter of the queue (see Waiter.wait). */
   passOn(queue: string): void;
+  /**
+   * Takes the queue's next waiter for an enqueue about to be sent, when it is waiting and was
+   * registered with a hand-off: that enqueue's script then leases its jobs, saving the waiter a
+   * fetch's round trip. Undefined otherwise (the enqueue passes the wake on once answered).
+   */
+  claim(queue: string): Claim | undefined;
+  /** How many consumers of the queue wait now (armed, not yet woken). */
+  waiting(queue: string): number;
   /**
    * This process stored a delayed job of `queue`: tells the listeners (the reaper), whose next
    * pass may be scheduled after that job's due time. Call it once the job is in Redis. The due
@@ -52,6 +74,10 @@ export interface WakeHub {
 
 interface Entry {
   picked: boolean;
+  handOff?: HandOff;
+  /** Taken by a claim whose enqueue has not been answered yet. */
+  claimed: boolean;
+  handed?: FetchResult;
   /** The owner learnt it was woken (wait returned "woken"), so passing on is its job. */
   observed: boolean;
   fire?: () => void;
@@ -105,8 +131,8 @@ export async function createWakeHub(subscriber: Redis, channels: WakeChannels): 
   await subscriber.subscribe(channels.wake, channels.due);
 
   return {
-    register(queue) {
-      const entry: Entry = { picked: false, observed: false };
+    register(queue, handOff) {
+      const entry: Entry = { picked: false, observed: false, claimed: false, handOff };
       let set = waiting.get(queue);
       if (!set) {
         set = new Set();
@@ -142,14 +168,48 @@ export async function createWakeHub(subscriber: Redis, channels: WakeChannels): 
         },
         cancel() {
           forget();
-          if (entry.picked && !entry.observed) {
+          // a claimed entry's wake is passed on by its claim's deliver
+          if (entry.picked && !entry.observed && !entry.claimed) {
             entry.observed = true;
             wakeNext(queue);
           }
         },
+        handed: () => entry.handed,
       };
     },
     passOn: wakeNext,
+    waiting(queue) {
+      let armed = 0;
+      for (const entry of waiting.get(queue) ?? []) if (!entry.picked && entry.fire !== undefined) armed++;
+      return armed;
+    },
+    claim(queue) {
+      let next: Entry | undefined;
+      for (const entry of waiting.get(queue) ?? []) {
+        if (entry.picked) continue;
+        next = entry;
+        break;
+      }
+      // the longest waiting keeps its turn: no claim when it cannot take one
+      if (next?.handOff === undefined || next.fire === undefined) return undefined;
+      const entry = next;
+      entry.picked = true;
+      entry.claimed = true;
+      return {
+        handOff: entry.handOff as HandOff,
+        deliver(result) {
+          entry.claimed = false;
+          const fire = entry.fire;
+          if (fire === undefined) {
+            entry.observed = true; // its wake goes on with the caller's passOn, not with cancel
+            return false;
+          }
+          if (result.jobs.length > 0) entry.handed = result;
+          fire();
+          return true;
+        },
+      };
+    },
     expectDue,
     onExpectDue(listener) {
       dueListeners.add(listener);

@@ -7,6 +7,10 @@
 -- both sets are empty.
 local PRIORITY_STEP = 4398046511104
 
+-- While `held`, makeReady notes a wake (`due`) instead of publishing it: a script that hands the
+-- jobs out itself (enqueueEach-10.lua) publishes only when some are still ready after that.
+local wakeHold = { held = false, due = false }
+
 -- Puts jobs into the ready index in the given order. `priorities` are the jobs' priorities, or
 -- one number, the priority of them all (a new batch); their records are already marked ready and
 -- written by the caller; `ids` their ids. Announces on the wake channel when nothing was ready and
@@ -48,7 +52,7 @@ local function makeReady(ids, priorities)
     zaddPairs(Q.readyLow, low)
   end
   if wasEmpty and redis.call('HGET', Q.meta, 'stopped') ~= '1' then
-    redis.call('PUBLISH', Q.wakeChannel, Q.name)
+    if wakeHold.held then wakeHold.due = true else redis.call('PUBLISH', Q.wakeChannel, Q.name) end
   end
 end
 
