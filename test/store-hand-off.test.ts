@@ -62,6 +62,29 @@ describe("an enqueue with a consumer waiting in this process", () => {
   });
 });
 
+describe("an enqueue with an idle subscription in this process", () => {
+  it("hands the job to the waiting subscription: its event comes without a fetch", async () => {
+    const stop = new AbortController();
+    const events = opened.subscriptions.subscribe({
+      queues: ["ho-sub"],
+      prefetch: 3,
+      leaseMs: 30_000,
+      signal: stop.signal,
+      shutdownSignal: new AbortController().signal,
+    });
+    expect((await events.next()).value?.type).toBe("subscribed");
+    const next = events.next(); // the subscription fetches, finds nothing, and waits
+    await waitUntilWaiting("ho-sub");
+    const [fetches] = calls(["fetchJobs"]);
+    const { ids } = await opened.engine.jobs.enqueue("ho-sub", ['{"n":3}']);
+    const event = (await next).value;
+    expect(event?.type === "job" ? [event.job.id, event.job.state] : event).toEqual([ids[0], "leased"]);
+    expect(calls(["fetchJobs"])).toEqual([fetches]);
+    stop.abort();
+    await events.return(undefined);
+  });
+});
+
 describe("enqueueEach with a hand-off (the script)", () => {
   const wakeChannel = `${prefix}:wake`;
   let listener: Redis;
