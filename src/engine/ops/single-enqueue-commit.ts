@@ -1,4 +1,4 @@
-import type { EnqueueReply, EnqueueScriptOptions, SingleEnqueue } from "../store/job-store.ts";
+import type { EachReply, EnqueueReply, EnqueueScriptOptions, SingleEnqueue } from "../store/job-store.ts";
 import type { Store } from "../store/store.ts";
 
 /** A job is ready at once: no delay and no run_at (a run_at already past is the script's to say). */
@@ -30,7 +30,7 @@ export function singleEnqueueCommit(store: Store) {
   return async (queue: string, jobs: SingleEnqueue[]): Promise<EnqueueReply[]> => {
     const anyReady = jobs.some((job) => readyNow(job.options));
     const claim = anyReady ? wake.claim(queue) : undefined;
-    let reply: Awaited<ReturnType<typeof store.jobs.enqueueEach>>;
+    let reply: EachReply;
     try {
       reply = await store.jobs.enqueueEach(queue, jobs, claim?.handOff);
     } catch (error) {

@@ -104,13 +104,16 @@ export async function createWakeHub(subscriber: Redis, channels: WakeChannels): 
   const waiting = new Map<string, Set<Entry>>();
   const dueListeners = new Set<(queue: string, due: DueHint) => void>();
 
+  /** The queue's longest-waiting entry not yet picked for a wake. */
+  const nextOf = (queue: string): Entry | undefined => {
+    for (const entry of waiting.get(queue) ?? []) if (!entry.picked) return entry;
+    return undefined;
+  };
   const wakeNext = (queue: string) => {
-    for (const entry of waiting.get(queue) ?? []) {
-      if (entry.picked) continue;
-      entry.picked = true;
-      entry.fire?.();
-      return;
-    }
+    const entry = nextOf(queue);
+    if (entry === undefined) return;
+    entry.picked = true;
+    entry.fire?.();
   };
 
   const expectDue = (queue: string, due: DueHint) => {
@@ -184,19 +187,14 @@ export async function createWakeHub(subscriber: Redis, channels: WakeChannels): 
       return armed;
     },
     claim(queue) {
-      let next: Entry | undefined;
-      for (const entry of waiting.get(queue) ?? []) {
-        if (entry.picked) continue;
-        next = entry;
-        break;
-      }
+      const entry = nextOf(queue);
+      const handOff = entry?.handOff;
       // the longest waiting keeps its turn: no claim when it cannot take one
-      if (next?.handOff === undefined || next.fire === undefined) return undefined;
-      const entry = next;
+      if (entry === undefined || handOff === undefined || entry.fire === undefined) return undefined;
       entry.picked = true;
       entry.claimed = true;
       return {
-        handOff: entry.handOff as HandOff,
+        handOff,
         deliver(result) {
           entry.claimed = false;
           const fire = entry.fire;
